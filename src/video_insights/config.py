@@ -79,6 +79,13 @@ class WarehousePaths:
         return self.root / "tmp"
 
     def ensure(self) -> None:
-        for path in (self.beacons, self.quarantine, self.manifest, self.build_db.parent,
-                     self.published_db.parent, self.runs, self.tmp):
+        for path in (
+            self.beacons,
+            self.quarantine,
+            self.manifest,
+            self.build_db.parent,
+            self.published_db.parent,
+            self.runs,
+            self.tmp,
+        ):
             path.mkdir(parents=True, exist_ok=True)

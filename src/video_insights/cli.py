@@ -1,0 +1,424 @@
+"""The ``video-insights`` command line.
+
+Each command is a thin shell over a function of the package; expected failures print one clear
+message (file, line, field or check) and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from video_insights import log
+from video_insights.config import INBOX_ENV, WAREHOUSE_ENV, default_inbox, default_warehouse
+from video_insights.errors import VideoInsightsError
+
+DEMO_START = date(2026, 11, 1)
+
+
+def _friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except VideoInsightsError as error:
+            click.secho(f"error: {error}", fg="red", err=True)
+            sys.exit(1)
+        except Exception as error:  # the steps' own errors that do not share our base class
+            if type(error).__module__.startswith("video_insights"):
+                click.secho(f"error: {error}", fg="red", err=True)
+                sys.exit(1)
+            raise
+
+    return wrapper
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def _csv_list(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+warehouse_option = click.option(
+    "--warehouse",
+    type=click.Path(path_type=Path),
+    default=None,
+    envvar=WAREHOUSE_ENV,
+    help=f"Warehouse directory (default ${WAREHOUSE_ENV} or ./data/warehouse).",
+)
+inbox_option = click.option(
+    "--inbox",
+    type=click.Path(path_type=Path),
+    default=None,
+    envvar=INBOX_ENV,
+    help=f"Inbox directory the beacon files arrive in (default ${INBOX_ENV} or ./data/inbox).",
+)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+def main(verbose: bool) -> None:
+    """An open-source video analytics warehouse over KAVA player beacons."""
+    import logging
+
+    log.configure(logging.DEBUG if verbose else logging.INFO)
+
+
+@main.command()
+@click.option("--partners", default=2, show_default=True, type=click.IntRange(1, 50))
+@click.option(
+    "--entries", default=30, show_default=True, type=click.IntRange(1), help="Entries per partner."
+)
+@click.option("--days", default=3, show_default=True, type=click.IntRange(1))
+@click.option("--beacons-per-day", default=20_000, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=42, show_default=True, type=int)
+@click.option("--start-day", default=DEMO_START.isoformat(), show_default=True, callback=_day)
+@click.option(
+    "--duplicates",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Fault: share of beacons delivered twice.",
+)
+@click.option(
+    "--late-files",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Fault: files holding beacons of earlier days.",
+)
+@click.option(
+    "--malformed-lines",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Fault: bad lines (not JSON, missing or mistyped fields, unknown codes).",
+)
+@click.option("--truncated-gzip", is_flag=True, help="Fault: one truncated gzip file.")
+@inbox_option
+@_friendly_errors
+def simulate(
+    partners: int,
+    entries: int,
+    days: int,
+    beacons_per_day: int,
+    seed: int,
+    start_day: date,
+    duplicates: float,
+    late_files: int,
+    malformed_lines: int,
+    truncated_gzip: bool,
+    inbox: Path | None,
+) -> None:
+    """Write realistic KAVA beacon files and side feeds into an inbox."""
+    from video_insights.simulate import FaultConfig, SimulationConfig
+    from video_insights.simulate import simulate as run_simulation
+
+    config = SimulationConfig(
+        inbox=inbox or default_inbox(),
+        partners=partners,
+        entries=entries,
+        days=days,
+        beacons_per_day=beacons_per_day,
+        seed=seed,
+        start_day=start_day,
+        faults=FaultConfig(
+            duplicate_rate=duplicates,
+            late_files=late_files,
+            malformed_lines=malformed_lines,
+            truncated_gzip=truncated_gzip,
+        ),
+    )
+    summary = run_simulation(config)
+    click.echo(json.dumps(_plain(summary), indent=2, default=str))
+
+
+@main.command()
+@inbox_option
+@warehouse_option
+@_friendly_errors
+def land(inbox: Path | None, warehouse: Path | None) -> None:
+    """Land new inbox files: validate, quarantine bad lines, enrich, write Parquet."""
+    from video_insights.pipeline import land_step
+
+    payload = land_step(
+        inbox or default_inbox(),
+        warehouse or default_warehouse(),
+        date.today(),
+        progress=sys.stderr.isatty(),
+    )
+    click.echo(json.dumps(payload, indent=2, default=str))
+
+
+def _step_command(name: str, doc: str) -> None:
+    @main.command(name=name, help=doc)
+    @click.option(
+        "--day",
+        callback=_day,
+        default=None,
+        help="The night (YYYY-MM-DD) the step belongs to (default: yesterday).",
+    )
+    @warehouse_option
+    @_friendly_errors
+    def command(day: date | None, warehouse: Path | None) -> None:
+        from video_insights import pipeline
+
+        step = getattr(pipeline, f"{name}_step")
+        run_day = day or date.today() - timedelta(days=1)
+        click.echo(
+            json.dumps(step(warehouse or default_warehouse(), run_day), indent=2, default=str)
+        )
+
+
+_step_command("build", "Run `dbt build` over the landed files into the build file.")
+_step_command("validate", "Run the Great Expectations suites on the landed batch and the marts.")
+_step_command("publish", "Publish the validated build to readers (atomic swap).")
+
+
+@main.command()
+@click.option("--day", callback=_day, required=True, help="The night to run (YYYY-MM-DD).")
+@inbox_option
+@warehouse_option
+@_friendly_errors
+def nightly(day: date, inbox: Path | None, warehouse: Path | None) -> None:
+    """Land, build, validate and publish one night, without Airflow."""
+    from video_insights.pipeline import run_nightly
+
+    steps = run_nightly(
+        inbox or default_inbox(),
+        warehouse or default_warehouse(),
+        day,
+        progress=sys.stderr.isatty(),
+    )
+    click.echo(json.dumps({name: "ok" for name in steps}, indent=2))
+
+
+@main.command(name="airflow-run")
+@click.option("--from-day", callback=_day, required=True)
+@click.option("--to-day", callback=_day, required=True)
+@click.option(
+    "--airflow-home",
+    type=click.Path(path_type=Path),
+    default=Path("data/airflow"),
+    show_default=True,
+)
+@inbox_option
+@warehouse_option
+@_friendly_errors
+def airflow_run(
+    from_day: date, to_day: date, airflow_home: Path, inbox: Path | None, warehouse: Path | None
+) -> None:
+    """Run the nightly Airflow DAG (`airflow dags test`) for each day of a range, in order."""
+    from video_insights.orchestration import run_days
+
+    days = [from_day + timedelta(days=n) for n in range((to_day - from_day).days + 1)]
+    run_days(
+        days,
+        inbox=inbox or default_inbox(),
+        warehouse=warehouse or default_warehouse(),
+        airflow_home=airflow_home,
+    )
+    click.echo(f"ran {len(days)} nights: {days[0]} .. {days[-1]}")
+
+
+REPORT_FILTERS = (
+    "entry_id_in",
+    "categories_ids_in",
+    "playback_context_ids_in",
+    "country_in",
+    "region_in",
+    "city_in",
+    "device_in",
+    "os_in",
+    "browser_in",
+    "domain_in",
+    "canonical_url_in",
+    "user_ids",
+    "playback_type_in",
+    "media_type_in",
+    "tags_in",
+)
+
+
+def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for name in reversed(REPORT_FILTERS):
+        func = click.option(
+            f"--{name.replace('_', '-')}", name, default=None, help="Comma-separated values."
+        )(func)
+    return func
+
+
+@main.command()
+@click.argument("report_type")
+@click.option("--partner-id", required=True, type=int)
+@click.option("--from-day", callback=_day, required=True)
+@click.option("--to-day", callback=_day, required=True)
+@click.option(
+    "--interval", type=click.Choice(["days", "months"]), default="days", show_default=True
+)
+@_filter_options
+@click.option("--order", default=None, help="A column, `-` for descending: -count_plays.")
+@click.option("--limit", type=int, default=None, help="Page size.")
+@click.option("--page", type=int, default=1, show_default=True, help="Page index, from 1.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@warehouse_option
+@_friendly_errors
+def report(
+    report_type: str,
+    partner_id: int,
+    from_day: date,
+    to_day: date,
+    interval: str,
+    order: str | None,
+    limit: int | None,
+    page: int,
+    output: str,
+    warehouse: Path | None,
+    **filters: str | None,
+) -> None:
+    """Print a report (HIGHLIGHTS, PERFORMANCE_OVER_TIME, TOP_CONTENT, CONTENT_DROPOFF)."""
+    from video_insights.reports import ReportRequest, run_report
+
+    request = ReportRequest(
+        report_type=report_type.upper(),
+        partner_id=partner_id,
+        from_day=from_day,
+        to_day=to_day,
+        interval=interval,  # type: ignore[arg-type]
+        filters={
+            name: _csv_list(value) or [] for name, value in filters.items() if value is not None
+        },
+        order=order,
+        limit=limit,
+        page=page,
+    )
+    result = run_report(request, warehouse or default_warehouse())
+    _print_result(
+        result, output, title=f"{result.report_type} partner {partner_id} {from_day}..{to_day}"
+    )
+
+
+def _print_result(result: Any, output: str, *, title: str) -> None:
+    from video_insights.reports import render
+
+    if output == "json":
+        click.echo(render.to_json(result))
+    elif output == "csv":
+        click.echo(render.to_csv(result), nl=False)
+    else:
+        from rich.console import Console
+
+        Console().print(render.to_table(result, title=title))
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "base",
+    type=click.Path(path_type=Path),
+    default=Path("data/demo"),
+    show_default=True,
+    help="Where the demo inbox, warehouse and Airflow home go.",
+)
+@click.option("--days", default=3, show_default=True, type=click.IntRange(1))
+@click.option("--beacons-per-day", default=20_000, show_default=True, type=click.IntRange(1))
+@click.option("--partner-id", default=None, type=int, help="Partner whose reports to print.")
+@_friendly_errors
+def demo(base: Path, days: int, beacons_per_day: int, partner_id: int | None) -> None:
+    """Simulate days of beacons for two partners, run the nightly DAG, print reports."""
+    import shutil
+
+    from rich.console import Console
+
+    from video_insights.orchestration import run_days
+    from video_insights.reports import ReportRequest, run_report
+    from video_insights.simulate import SimulationConfig
+    from video_insights.simulate import simulate as run_simulation
+
+    console = Console()
+    if base.exists():
+        shutil.rmtree(base)
+    inbox, warehouse, airflow_home = base / "inbox", base / "warehouse", base / "airflow"
+    console.rule("1. simulate")
+    summary = run_simulation(
+        SimulationConfig(
+            inbox=inbox,
+            partners=2,
+            days=days,
+            beacons_per_day=beacons_per_day,
+            start_day=DEMO_START,
+        )
+    )
+    console.print(f"wrote {_plain(summary).get('beacons_written', '?')} beacons into {inbox}")
+    day_list = [DEMO_START + timedelta(days=n) for n in range(days)]
+    console.rule("2. run the nightly Airflow DAG for each day")
+    with console.status("airflow dags test video_insights_nightly ..."):
+        run_days(day_list, inbox=inbox, warehouse=warehouse, airflow_home=airflow_home)
+    console.print(
+        f"{len(day_list)} nights ran and published to "
+        f"{warehouse / 'published' / 'warehouse.duckdb'}"
+    )
+    partner = partner_id or _first_partner(warehouse)
+    console.rule(f"3. reports of partner {partner}")
+    for report_type in ("HIGHLIGHTS", "TOP_CONTENT"):
+        result = run_report(
+            ReportRequest(
+                report_type=report_type,
+                partner_id=partner,
+                from_day=day_list[0],
+                to_day=day_list[-1],
+                limit=10 if report_type == "TOP_CONTENT" else None,
+            ),
+            warehouse,
+        )
+        _print_result(
+            result, "table", title=f"{report_type} partner {partner} {day_list[0]}..{day_list[-1]}"
+        )
+    console.print(
+        "Query it yourself: duckdb -readonly "
+        f"{warehouse / 'published' / 'warehouse.duckdb'}  or  video-insights report TOP_CONTENT "
+        f"--partner-id {partner} --from-day {day_list[0]} --to-day {day_list[-1]} "
+        f"--warehouse {warehouse} --format json"
+    )
+
+
+def _first_partner(warehouse: Path) -> int:
+    import duckdb
+
+    from video_insights.config import WarehousePaths
+
+    with duckdb.connect(str(WarehousePaths.at(warehouse).published_db), read_only=True) as con:
+        row = con.execute("select min(partner_id) from dim_partners").fetchone()
+    return int(row[0])
+
+
+def _plain(value: Any) -> Any:
+    from video_insights.pipeline import _jsonable
+
+    return _jsonable(value)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,135 @@
+"""The nightly run: land, build, validate, publish.
+
+Each step is a function of explicit arguments (paths and the run's data interval), so the Airflow
+DAG (``dags/video_insights_nightly.py``) and ``video-insights nightly`` run the very same code.
+Every step is idempotent: landing skips files already in the manifest, the dbt build rebuilds
+from the landed files, validation only reads, and publishing swaps in a copy of the build.
+A step returns a small JSON-able dict of what it did (Airflow keeps it as the task's XCom).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from video_insights.config import WarehousePaths
+from video_insights.log import log_event
+
+logger = logging.getLogger(__name__)
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def run_day_of(interval_start: datetime | date) -> date:
+    """The day a run processes: the start of its data interval (UTC)."""
+    if isinstance(interval_start, datetime):
+        if interval_start.tzinfo is not None:
+            interval_start = interval_start.astimezone(UTC)
+        return interval_start.date()
+    return interval_start
+
+
+def _record(warehouse: WarehousePaths, run_day: date, step: str, payload: dict[str, Any]) -> None:
+    warehouse.runs.mkdir(parents=True, exist_ok=True)
+    record = {
+        "run_day": run_day.isoformat(),
+        "step": step,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **payload,
+    }
+    path = warehouse.runs / f"{run_day.isoformat()}-{step}.json"
+    path.write_text(json.dumps(_jsonable(record), indent=2, default=str))
+
+
+def land_step(
+    inbox: Path,
+    warehouse: Path,
+    interval_start: datetime | date,
+    interval_end: datetime | date | None = None,
+    *,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Land every inbox file not landed before (the manifest makes a rerun a no-op)."""
+    from video_insights.landing import land_inbox
+
+    paths = WarehousePaths.at(warehouse)
+    paths.ensure()
+    run_day = run_day_of(interval_start)
+    summary = land_inbox(Path(inbox), paths, progress=progress)
+    payload = _jsonable(summary)
+    _record(paths, run_day, "land", {"summary": payload})
+    return payload
+
+
+def build_step(
+    warehouse: Path, interval_start: datetime | date, interval_end: datetime | date | None = None
+) -> dict[str, Any]:
+    """One ``dbt build`` over the landed files into the build file (models and dbt tests)."""
+    from video_insights.transform import dbt_build
+
+    paths = WarehousePaths.at(warehouse)
+    paths.ensure()
+    run_day = run_day_of(interval_start)
+    result = dbt_build(paths, run_day=run_day)
+    payload = _jsonable(result)
+    _record(paths, run_day, "build", {"result": payload})
+    return payload
+
+
+def validate_step(
+    warehouse: Path, interval_start: datetime | date, interval_end: datetime | date | None = None
+) -> dict[str, Any]:
+    """Great Expectations suites on the landed batch and the marts; raises on any failed check."""
+    from video_insights.quality import validate
+
+    paths = WarehousePaths.at(warehouse)
+    run_day = run_day_of(interval_start)
+    result = validate(paths)
+    payload = _jsonable(result)
+    _record(paths, run_day, "validate", {"result": payload})
+    result.raise_for_failure()
+    return payload
+
+
+def publish_step(
+    warehouse: Path, interval_start: datetime | date, interval_end: datetime | date | None = None
+) -> dict[str, Any]:
+    """Swap the validated build in for readers."""
+    from video_insights.publish import publish
+
+    paths = WarehousePaths.at(warehouse)
+    run_day = run_day_of(interval_start)
+    payload = _jsonable(publish(paths, run_day=run_day))
+    _record(paths, run_day, "publish", {"result": payload})
+    return payload
+
+
+def run_nightly(
+    inbox: Path, warehouse: Path, day: date, *, progress: bool = False
+) -> dict[str, Any]:
+    """The four steps in order, without Airflow (``video-insights nightly --day``)."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    end = start + timedelta(days=1)
+    steps: dict[str, Any] = {}
+    steps["land"] = land_step(inbox, warehouse, start, end, progress=progress)
+    steps["build"] = build_step(warehouse, start, end)
+    steps["validate"] = validate_step(warehouse, start, end)
+    steps["publish"] = publish_step(warehouse, start, end)
+    log_event(logger, "nightly_done", day=day.isoformat(), warehouse=warehouse)
+    return steps

@@ -1,0 +1,108 @@
+"""Publishing: make a validated build the version readers see, in one atomic step.
+
+DuckDB allows one writing process per file, and an open reader blocks a writer. So readers never
+open the file dbt writes: publishing copies the finished build file next to the published one and
+``os.replace``-s it over. A reader that already has the old file open keeps its snapshot (the old
+inode); every new reader sees the new night. A crash at any point leaves either the old or the new
+file in place, never a mix (the temporary copy is removed or overwritten by the next publish).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from video_insights.config import WarehousePaths
+from video_insights.errors import VideoInsightsError
+from video_insights.log import log_event
+
+logger = logging.getLogger(__name__)
+
+PUBLISH_INFO_TABLE = "warehouse_publish_info"
+
+
+class PublishError(VideoInsightsError):
+    """Publishing could not happen; readers keep the last good version."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    run_day: str | None
+    published_at: str
+    path: str
+    size_bytes: int
+    tables: int
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(warehouse: WarehousePaths, *, run_day: date | None = None) -> PublishResult:
+    """Copy the build file, stamp it with the night it holds, and swap it in atomically."""
+    import duckdb
+
+    build = warehouse.build_db
+    if not build.exists():
+        raise PublishError(f"nothing to publish: {build} does not exist (run the dbt build first)")
+    warehouse.published_db.parent.mkdir(parents=True, exist_ok=True)
+
+    # Fold the write-ahead log into the build file so a plain file copy is complete.
+    with duckdb.connect(str(build)) as con:
+        con.execute("checkpoint")
+
+    staged = warehouse.published_db.with_name(f".{warehouse.published_db.name}.{uuid.uuid4().hex}")
+    published_at = datetime.now(UTC).replace(microsecond=0)
+    try:
+        shutil.copyfile(build, staged)
+        with duckdb.connect(str(staged)) as con:
+            con.execute(
+                f"create or replace table {PUBLISH_INFO_TABLE} as "
+                "select ?::date as run_day, ?::timestamp as published_at",
+                [run_day, published_at.replace(tzinfo=None)],
+            )
+            tables = con.execute(
+                "select count(*) from duckdb_tables() where database_name = current_database()"
+            ).fetchone()[0]
+            con.execute("checkpoint")
+        with open(staged, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staged, warehouse.published_db)
+        _fsync_dir(warehouse.published_db.parent)
+    except OSError as error:
+        staged.unlink(missing_ok=True)
+        raise PublishError(
+            f"could not publish {build} to {warehouse.published_db}: {error}"
+        ) from error
+    finally:
+        staged.unlink(missing_ok=True)
+        staged.with_name(staged.name + ".wal").unlink(missing_ok=True)
+
+    result = PublishResult(
+        run_day=run_day.isoformat() if run_day else None,
+        published_at=published_at.isoformat(),
+        path=str(warehouse.published_db),
+        size_bytes=warehouse.published_db.stat().st_size,
+        tables=int(tables),
+    )
+    warehouse.runs.mkdir(parents=True, exist_ok=True)
+    (warehouse.runs / "publish-latest.json").write_text(json.dumps(asdict(result), indent=2))
+    log_event(
+        logger,
+        "published",
+        run_day=result.run_day,
+        tables=result.tables,
+        size_bytes=result.size_bytes,
+        path=result.path,
+    )
+    return result
