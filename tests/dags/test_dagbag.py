@@ -26,7 +26,10 @@ def test_no_import_errors(dagbag):
 def test_tasks_in_order(dagbag):
     dag = dagbag.dags["video_insights_nightly"]
     assert [task.task_id for task in dag.topological_sort()] == [
-        "land", "build", "validate", "publish",
+        "land",
+        "build",
+        "validate",
+        "publish",
     ]
 
 
@@ -42,10 +45,11 @@ def test_schedule_and_safety(dagbag):
 
 def test_dag_file_has_no_heavy_imports_at_top():
     """Parsing the DAG file must not import dbt, duckdb, GX or pandas."""
+    dag_file = str(DAGS / "video_insights_nightly.py")
     code = (
-        "import sys, runpy; runpy.run_path(%r); "
-        "heavy = [m for m in ('dbt', 'duckdb', 'great_expectations', 'pandas') if m in sys.modules]; "
-        "print('HEAVY=' + ','.join(heavy))" % str(DAGS / "video_insights_nightly.py")
+        f"import sys, runpy; runpy.run_path({dag_file!r}); "
+        "heavy = [m for m in ('dbt', 'duckdb', 'great_expectations', 'pandas') "
+        "if m in sys.modules]; print('HEAVY=' + ','.join(heavy))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     heavy = [line for line in done.stdout.splitlines() if line.startswith("HEAVY=")]

@@ -17,11 +17,18 @@ def simulated_inbox(tmp_path_factory) -> tuple[Path, object]:
     from video_insights.simulate import FaultConfig, SimulationConfig, simulate
 
     inbox = tmp_path_factory.mktemp("e2e") / "inbox"
-    summary = simulate(SimulationConfig(
-        inbox=inbox, partners=2, entries=12, days=len(E2E_DAYS), beacons_per_day=4000, seed=7,
-        start_day=E2E_DAYS[0],
-        faults=FaultConfig(duplicate_rate=0.01, malformed_lines=5, truncated_gzip=True),
-    ))
+    summary = simulate(
+        SimulationConfig(
+            inbox=inbox,
+            partners=2,
+            entries=12,
+            days=len(E2E_DAYS),
+            beacons_per_day=4000,
+            seed=7,
+            start_day=E2E_DAYS[0],
+            faults=FaultConfig(duplicate_rate=0.01, malformed_lines=5, truncated_gzip=True),
+        )
+    )
     return inbox, summary
 
 

@@ -63,8 +63,9 @@ def test_reports_answer_from_published_tables(airflow_warehouse):
     assert totals["count_plays"] > 0
     assert totals["unique_known_users"] <= totals["count_plays"]
     assert 0 <= totals["avg_completion_rate"] <= 100
-    top = run_report(ReportRequest("TOP_CONTENT", partner, E2E_DAYS[0], E2E_DAYS[-1]),
-                     airflow_warehouse)
+    top = run_report(
+        ReportRequest("TOP_CONTENT", partner, E2E_DAYS[0], E2E_DAYS[-1]), airflow_warehouse
+    )
     # The entries' plays add up to the total; uniques of the range are not the sum of the rows.
     plays = top.columns.index("count_plays")
     assert sum(row[plays] for row in top.rows) == totals["count_plays"]

@@ -28,8 +28,17 @@ def small_inbox(tmp_path):
     from video_insights.simulate import SimulationConfig, simulate
 
     inbox = tmp_path / "inbox"
-    simulate(SimulationConfig(inbox=inbox, partners=2, entries=6, days=2, beacons_per_day=1500,
-                              seed=11, start_day=DAY1))
+    simulate(
+        SimulationConfig(
+            inbox=inbox,
+            partners=2,
+            entries=6,
+            days=2,
+            beacons_per_day=1500,
+            seed=11,
+            start_day=DAY1,
+        )
+    )
     return inbox
 
 
@@ -72,8 +81,10 @@ def test_a_broken_mart_fails_validation_with_observed_vs_expected(small_inbox, t
     land_step(small_inbox, warehouse, DAY2)
     build_step(warehouse, DAY2)
     with duckdb.connect(str(paths.build_db)) as con:  # a mart that lost plays
-        con.execute("delete from fct_plays where play_id in (select play_id from fct_plays "
-                    "order by play_id limit 3)")
+        con.execute(
+            "delete from fct_plays where play_id in (select play_id from fct_plays "
+            "order by play_id limit 3)"
+        )
     with pytest.raises(QualityError) as raised:
         validate_step(warehouse, DAY2)
     message = str(raised.value)
@@ -112,7 +123,9 @@ def test_readers_are_not_blocked_during_a_build_and_publish(small_inbox, tmp_pat
     _night(small_inbox, warehouse, DAY1)
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(paths.published_db), "300", "2026-11-02"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         time.sleep(1)

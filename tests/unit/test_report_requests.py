@@ -12,8 +12,9 @@ from video_insights.reports import ReportError, ReportRequest, run_report
 
 
 def _request(**overrides) -> ReportRequest:
-    values = dict(report_type="HIGHLIGHTS", partner_id=1, from_day=date(2026, 11, 1),
-                  to_day=date(2026, 11, 3))
+    values = dict(
+        report_type="HIGHLIGHTS", partner_id=1, from_day=date(2026, 11, 1), to_day=date(2026, 11, 3)
+    )
     values.update(overrides)
     return ReportRequest(**values)
 
@@ -44,19 +45,41 @@ def test_missing_published_warehouse(tmp_path):
 
 
 def test_cli_prints_a_message_not_a_traceback(tmp_path):
-    result = CliRunner().invoke(main, [
-        "report", "HIGHLIGHTS", "--partner-id", "1", "--from-day", "2026-11-03",
-        "--to-day", "2026-11-01", "--warehouse", str(tmp_path),
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "HIGHLIGHTS",
+            "--partner-id",
+            "1",
+            "--from-day",
+            "2026-11-03",
+            "--to-day",
+            "2026-11-01",
+            "--warehouse",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 1
     assert "error: --to-day 2026-11-01 is before --from-day 2026-11-03" in result.output
     assert "Traceback" not in result.output
 
 
 def test_cli_rejects_a_bad_date(tmp_path):
-    result = CliRunner().invoke(main, [
-        "report", "HIGHLIGHTS", "--partner-id", "1", "--from-day", "2026-13-01",
-        "--to-day", "2026-11-01", "--warehouse", str(tmp_path),
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "HIGHLIGHTS",
+            "--partner-id",
+            "1",
+            "--from-day",
+            "2026-13-01",
+            "--to-day",
+            "2026-11-01",
+            "--warehouse",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 2
     assert "'2026-13-01' is not a date YYYY-MM-DD" in result.output
