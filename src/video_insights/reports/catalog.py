@@ -25,7 +25,7 @@ ADDITIVE_PARTS: dict[str, str] = {
     "sum_time_viewed_secs": "sum(sum_time_viewed_secs)",
     "count_viral": "sum(count_viral)",
     # Exact unique viewers: all anonymous viewers share the user id 'Unknown' (one viewer).
-    "unique_known_users": "count(distinct user_id) filter (where count_plays > 0)",
+    "unique_known_users": "unique_known_users(user_id, count_plays)",
     "unique_videos": "count(distinct entry_id)",
     "unique_played_videos": "count(distinct entry_id) filter (where count_plays > 0)",
 }

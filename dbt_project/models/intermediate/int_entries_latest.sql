@@ -1,0 +1,16 @@
+{#- The newest snapshot of each entries record (newest updated_at, then landed_at, then source_line). -#}
+with
+
+entries as (
+    select * from {{ ref('stg_kava__entries') }}
+),
+
+latest as (
+    {{ latest_snapshot('entries', ['entry_id']) }}
+),
+
+final as (
+    select * from latest
+)
+
+select * from final

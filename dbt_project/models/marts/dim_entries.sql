@@ -1,0 +1,47 @@
+{#-
+    One row per entry: every entry of the entries feed (newest snapshot) and every entry seen in
+    beacons. An entry not (yet) in the feed shows var('unknown_name') and has no duration.
+-#}
+with
+
+entries as (
+    select * from {{ ref('int_entries_latest') }}
+),
+
+beacon_entries as (
+    select
+        entry_id,
+        min(partner_id) as partner_id
+    from {{ ref('int_beacons_deduped') }}
+    group by all
+),
+
+all_entries as (
+    select entry_id from entries
+    union
+    select entry_id from beacon_entries
+),
+
+final as (
+    select
+        all_entries.entry_id,
+        coalesce(entries.partner_id, beacon_entries.partner_id) as partner_id,
+        coalesce(entries.entry_name, '{{ var("unknown_name") }}') as entry_name,
+        entries.media_type,
+        case when entries.duration_secs > 0 then entries.duration_secs end as duration_secs,
+        entries.created_at,
+        entries.creator_user_id,
+        entries.owner_user_id,
+        coalesce(entries.category_ids, []::varchar[]) as category_ids,
+        coalesce(entries.tags, []::varchar[]) as tags,
+        entries.status,
+        entries.updated_at,
+        entries.entry_id is not null as is_in_feed
+    from all_entries
+    left join entries
+        on all_entries.entry_id = entries.entry_id
+    left join beacon_entries
+        on all_entries.entry_id = beacon_entries.entry_id
+)
+
+select * from final

@@ -1,0 +1,73 @@
+{#- One landed beacon line per row (duplicates included): rename/cast only. -#}
+with
+
+source as (
+    select * from {{ lake_source('kava', 'beacons') }}
+),
+
+final as (
+    select
+        -- ids and lineage
+        cast(beacon_id as varchar) as beacon_id,
+        cast(source_file_sha256 as varchar) as source_file_sha256,
+        cast(source_line as integer) as source_line,
+
+        -- timestamps (UTC, naive)
+        cast(received_at as timestamp) as received_at,
+        cast(event_date as date) as event_date,
+        cast(landed_at as timestamp) as landed_at,
+
+        -- the beacon (contract.BEACON_FIELDS)
+        cast(event_type as bigint) as event_type,
+        cast(partner_id as bigint) as partner_id,
+        cast(entry_id as varchar) as entry_id,
+        cast(session_id as varchar) as session_id,
+        cast(event_index as bigint) as event_index,
+        cast(user_id as varchar) as user_id,
+        cast(persistent_session_id as varchar) as persistent_session_id,
+        cast(playback_type as varchar) as playback_type,
+        cast(position as double) as position,
+        cast(play_time_sum as double) as play_time_sum,
+        cast(buffer_time as double) as buffer_time,
+        cast(buffer_time_sum as double) as buffer_time_sum,
+        cast(actual_bitrate as double) as actual_bitrate,
+        cast(average_bitrate as double) as average_bitrate,
+        cast(join_time as double) as join_time,
+        cast(referrer as varchar) as referrer,
+        cast(playback_context as varchar) as playback_context,
+        cast(kaltura_application as varchar) as kaltura_application,
+        cast(application as varchar) as application,
+        cast(ui_conf_id as varchar) as ui_conf_id,
+        cast(client_ver as varchar) as client_ver,
+        cast(delivery_type as varchar) as delivery_type,
+        cast(playback_speed as double) as playback_speed,
+        cast(caption as varchar) as caption,
+        cast(target_position as double) as target_position,
+        cast(error_code as varchar) as error_code,
+        cast(error_position as bigint) as error_position,
+        cast(social_network as varchar) as social_network,
+        cast(custom_var1 as varchar) as custom_var1,
+        cast(custom_var2 as varchar) as custom_var2,
+        cast(custom_var3 as varchar) as custom_var3,
+        cast(root_entry_id as varchar) as root_entry_id,
+        cast(node_id as varchar) as node_id,
+        cast(hotspot_id as varchar) as hotspot_id,
+        cast(hotspot_name as varchar) as hotspot_name,
+        cast(destination as varchar) as destination,
+        cast(node_level as bigint) as node_level,
+
+        -- enrichment at landing
+        cast(country as varchar) as country,
+        cast(country_name as varchar) as country_name,
+        cast(region as varchar) as region,
+        cast(city as varchar) as city,
+        cast(device as varchar) as device,
+        cast(os as varchar) as os,
+        cast(browser as varchar) as browser,
+        cast(domain as varchar) as domain,
+        cast(canonical_url as varchar) as canonical_url,
+        cast(extra_fields as varchar) as extra_fields
+    from source
+)
+
+select * from final
