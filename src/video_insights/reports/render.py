@@ -51,20 +51,28 @@ def _fmt(value: Any) -> str:
 
 
 def to_table(result: ReportResult, *, title: str | None = None) -> Any:
-    """A rich Table: the rows, then a bold total row computed over the whole range and filter."""
+    """A rich Table: the rows, then a bold total row computed over the whole range and filter.
+
+    A one-row result (HIGHLIGHTS) is shown as metric | value, which reads better than a wide row.
+    """
     from rich.table import Table
 
-    table = Table(title=title or result.report_type, show_lines=False)
-    for column in result.columns:
-        numeric = bool(result.rows) and isinstance(
-            clean(result.rows[0][result.columns.index(column)]), int | float
-        )
-        table.add_column(column, justify="right" if numeric else "left")
+    table = Table(title=title or result.report_type)
+    if len(result.rows) == 1 and not any(isinstance(v, str) for v in result.rows[0]):
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        for column, value in zip(result.columns, result.rows[0], strict=True):
+            table.add_row(column, _fmt(value))
+        return table
+    for index, column in enumerate(result.columns):
+        sample = clean(result.rows[0][index]) if result.rows else None
+        numeric = isinstance(sample, int | float)
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for row in result.rows:
         table.add_row(*[_fmt(value) for value in row])
-    if result.totals and result.rows and len(result.rows) > 1:
+    if result.totals and len(result.rows) > 1:
         total_row = [
-            _fmt(result.totals.get(column)) if column in result.totals else ""
+            _fmt(result.totals[column]) if column in result.totals else ""
             for column in result.columns
         ]
         total_row[0] = total_row[0] or "Total"
