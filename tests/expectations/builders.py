@@ -1,0 +1,269 @@
+"""Hand-built warehouses for the quality tests: a small lake and a build DB with the documented
+table and column names (docs/design.md), independent of the real landing and dbt models.
+
+The good warehouse: partner 101, two landed beacon files (one per day), 5 distinct plays
+(6 PLAY rows: one beacon landed twice), a quarantined line, and marts derived from the lake with
+plain SQL following metrics.md, so every count reconciles and every ratio is in bounds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from video_insights.config import WarehousePaths
+
+PARTNER = 101
+DAY1, DAY2 = "2026-01-01", "2026-01-02"
+LANDED_AT = datetime(2026, 1, 3, 1, 0, 0)
+
+# (file, session, user, entry, playback_type, event codes in order)
+SESSIONS: list[tuple[str, str, str | None, str, str, list[int]]] = [
+    ("a", "s1", "u1", "e1", "vod", [1, 2, 3, 11, 12, 99]),
+    ("a", "s2", None, "e1", "vod", [1, 3, 11]),
+    ("a", "s3", "u2", "e2", "vod", [1, 3, 11, 12, 13, 14, 99]),
+    ("b", "s4", "u1", "e2", "vod", [1, 3, 11, 12]),
+    ("b", "s5", "u2", "e1", "live", [1, 3, 99]),
+]
+FILE_DAYS = {"a": DAY1, "b": DAY2}
+DUPLICATED = ("s1", 3)  # (session, event_index): the s1 PLAY beacon is landed twice
+
+DISTINCT_PLAYS = 5
+PLAY_ROWS = 6
+
+
+def sha(file: str) -> str:
+    return hashlib.sha256(f"inbox/beacons/{file}.jsonl.gz".encode()).hexdigest()
+
+
+def beacon_id(session: str, index: int, event_type: int) -> str:
+    return hashlib.blake2b(f"{session}/{index}/{event_type}".encode(), digest_size=16).hexdigest()
+
+
+def beacon_rows() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    lines: dict[str, int] = {}
+    for number, (file, session, user, entry, playback_type, events) in enumerate(SESSIONS):
+        start = datetime.fromisoformat(FILE_DAYS[file]) + timedelta(hours=8 + number)
+        for index, event_type in enumerate(events, start=1):
+            copies = 2 if (session, index) == DUPLICATED else 1
+            for copy in range(copies):
+                lines[file] = lines.get(file, 0) + 1
+                rows.append({
+                    "received_at": start + timedelta(seconds=10 * index + copy),
+                    "beacon_id": beacon_id(session, index, event_type),
+                    "event_type": event_type,
+                    "partner_id": PARTNER,
+                    "entry_id": entry,
+                    "session_id": session,
+                    "event_index": index,
+                    "user_id": user,
+                    "playback_type": playback_type,
+                    "play_time_sum": 60.0 if event_type == 99 else None,
+                    "country": "US",
+                    "device": "Desktop",
+                    "extra_fields": None,
+                    "source_file_sha256": sha(file),
+                    "source_line": lines[file],
+                    "landed_at": LANDED_AT,
+                    "file": file,
+                })
+    return rows
+
+
+BEACON_COLUMNS = (
+    "received_at timestamp, beacon_id varchar, event_type bigint, partner_id bigint, "
+    "entry_id varchar, session_id varchar, event_index bigint, user_id varchar, "
+    "playback_type varchar, play_time_sum double, country varchar, device varchar, "
+    "extra_fields varchar, source_file_sha256 varchar, source_line integer, "
+    "landed_at timestamp, file varchar"
+)
+
+
+@dataclass(frozen=True)
+class Fixture:
+    paths: WarehousePaths
+
+    def build(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.paths.build_db))
+
+    def beacon_file(self, file: str) -> Path:
+        return self.paths.beacons / f"event_date={FILE_DAYS[file]}" / f"{sha(file)[:16]}.parquet"
+
+    def rewrite_beacon_file(self, file: str, select: str) -> None:
+        """Replace a landed file by ``select`` over its current rows (table ``f``)."""
+        path = self.beacon_file(file)
+        tmp = path.with_suffix(".tmp")
+        with duckdb.connect() as con:
+            con.execute(f"create table f as select * from read_parquet('{path}')")
+            con.execute(f"copy ({select}) to '{tmp}' (format parquet)")
+        tmp.replace(path)
+
+    def rewrite_manifest(self, file: str, set_clause: str) -> None:
+        path = self.paths.manifest / f"{sha(file)[:16]}.parquet"
+        tmp = path.with_suffix(".tmp")
+        with duckdb.connect() as con:
+            con.execute(f"create table m as select * from read_parquet('{path}')")
+            con.execute(f"update m set {set_clause}")
+            con.execute(f"copy m to '{tmp}' (format parquet)")
+        tmp.replace(path)
+
+
+def build_warehouse(root: Path) -> Fixture:
+    paths = WarehousePaths.at(root)
+    paths.ensure()
+    rows = beacon_rows()
+    with duckdb.connect() as con:
+        con.execute(f"create table beacons ({BEACON_COLUMNS})")
+        names = [c.split()[0] for c in BEACON_COLUMNS.split(", ")]
+        con.executemany(
+            f"insert into beacons values ({', '.join('?' for _ in names)})",
+            [[row[n] for n in names] for row in rows],
+        )
+        for file, day in FILE_DAYS.items():
+            target = paths.beacons / f"event_date={day}"
+            target.mkdir(parents=True, exist_ok=True)
+            con.execute(
+                f"copy (select * exclude (file) from beacons where file = '{file}' "
+                f"order by source_line) to '{target / (sha(file)[:16] + '.parquet')}' "
+                "(format parquet)"
+            )
+            con.execute(f"""
+                copy (
+                    select '{sha(file)}' as file_sha256,
+                           'beacons/{file}.jsonl.gz' as file_name,
+                           'beacons' as feed,
+                           1000::bigint as size_bytes,
+                           (count(*) + {1 if file == 'a' else 0})::bigint as line_count,
+                           count(*)::bigint as landed_rows,
+                           {1 if file == 'a' else 0}::bigint as quarantined_rows,
+                           min(received_at) as min_received_at,
+                           max(received_at) as max_received_at,
+                           timestamp '{LANDED_AT}' as landed_at
+                    from beacons where file = '{file}'
+                ) to '{paths.manifest / (sha(file)[:16] + '.parquet')}' (format parquet)
+            """)
+        con.execute(f"""
+            copy (
+                select 'beacons/a.jsonl.gz' as source_file, '{sha('a')}' as source_file_sha256,
+                       99::bigint as line_number, 'eventType' as field,
+                       'not a number' as reason, '{{"eventType": "x"}}' as raw_line,
+                       timestamp '{LANDED_AT}' as landed_at
+            ) to '{paths.quarantine / (sha('a')[:16] + '.parquet')}' (format parquet)
+        """)
+    _build_marts(paths)
+    return Fixture(paths)
+
+
+def copy_warehouse(source: Fixture, root: Path) -> Fixture:
+    shutil.copytree(source.paths.root, root, ignore=shutil.ignore_patterns("runs", "tmp"))
+    paths = WarehousePaths.at(root)
+    paths.ensure()
+    return Fixture(paths)
+
+
+def _build_marts(paths: WarehousePaths) -> None:
+    lake = f"read_parquet('{paths.beacons}/*/*.parquet', hive_partitioning = true)"
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(paths.build_db)) as con:
+        con.execute(f"""
+            create table int_beacons_deduped as
+            select beacon_id, partner_id, cast(received_at as date) as report_date,
+                   'UTC' as partner_timezone, received_at, event_type, entry_id, session_id,
+                   event_index, coalesce(user_id, 'Unknown') as user_id,
+                   user_id is null as is_anonymous, playback_type, play_time_sum
+            from {lake}
+            qualify row_number() over (
+                partition by beacon_id order by received_at, source_file_sha256, source_line
+            ) = 1
+        """)
+        con.execute("""
+            create table fct_plays as
+            select beacon_id as play_id, partner_id, report_date, entry_id, user_id,
+                   playback_type, 60.0 as active_play_secs, 50::bigint as covered_segments
+            from int_beacons_deduped where event_type = 3
+        """)
+        counts = {
+            "count_loads": 1, "count_play_requested": 2, "count_plays": 3,
+            "count_plays_25": 11, "count_plays_50": 12, "count_plays_75": 13,
+            "count_plays_100": 14, "count_viral": 21, "count_download": 23,
+            "count_report_submitted": 25, "count_captions": 38, "count_speed": 41,
+            "count_info": 40, "count_related_selected": 37, "count_fullscreen": 31,
+        }
+        count_sql = ",\n".join(
+            f"count(*) filter (where event_type = {code})::bigint as {name}"
+            for name, code in counts.items()
+        )
+        con.execute(f"""
+            create table fct_daily_entry_viewer_metrics as
+            select partner_id, report_date, entry_id, user_id, playback_type,
+                   {count_sql},
+                   60.0 * count(*) filter (where event_type = 3) as sum_view_period_secs,
+                   (50 * count(*) filter (where event_type = 3))::bigint
+                       as sum_covered_segments,
+                   0.0 as sum_time_viewed_secs
+            from int_beacons_deduped
+            group by all
+        """)
+        vod = "(select * from fct_daily_entry_viewer_metrics where playback_type = 'vod')"
+        ratios = """
+            case when count_loads = 0 then 0 else count_plays / count_loads end
+                as load_play_ratio,
+            case when count_plays = 0 then 0
+                 else least(sum_covered_segments / count_plays, 100) end
+                as avg_completion_rate,
+            case when count_plays = 0 then 0
+                 else (count_plays_25 + count_plays_50 + count_plays_75 + count_plays_100)
+                      / 4 / count_plays end
+                as avg_view_drop_off
+        """
+        sums = """
+            sum(count_loads)::bigint as count_loads, sum(count_plays)::bigint as count_plays,
+            sum(count_plays_25)::bigint as count_plays_25,
+            sum(count_plays_50)::bigint as count_plays_50,
+            sum(count_plays_75)::bigint as count_plays_75,
+            sum(count_plays_100)::bigint as count_plays_100,
+            sum(sum_view_period_secs) as sum_view_period_secs,
+            sum(sum_covered_segments) as sum_covered_segments,
+            sum(count_viral)::bigint as count_viral,
+            count(distinct user_id) filter (where count_plays > 0) as unique_known_users
+        """
+        con.execute(f"""
+            create table rpt_highlights_daily as
+            with a as (select partner_id, report_date, {sums} from {vod} group by all)
+            select partner_id, report_date, count_loads, count_plays, unique_known_users,
+                   sum_view_period_secs / 60 as sum_view_period, {ratios}, count_viral
+            from a
+        """)
+        con.execute(f"""
+            create table rpt_content_dropoff_daily as
+            with a as (select partner_id, report_date, entry_id, {sums} from {vod} group by all)
+            select partner_id, report_date, entry_id, entry_id as entry_name, count_loads,
+                   count_plays, count_plays_25, count_plays_50, count_plays_75, count_plays_100,
+                   case when count_plays = 0 then 0 else count_plays_100 / count_plays end
+                       as play_through_ratio
+            from a
+        """)
+        con.execute(f"""
+            create table rpt_top_content_daily as
+            with a as (select partner_id, report_date, entry_id, {sums} from {vod} group by all),
+            m as (
+                select partner_id, report_date, entry_id, entry_id as entry_name, count_plays,
+                       count_loads, unique_known_users, sum_view_period_secs / 60
+                       as sum_view_period, 0.0 as sum_time_viewed, {ratios},
+                       max(count_plays) over w as max_plays,
+                       max(unique_known_users) over w as max_viewers
+                from a
+                window w as (partition by partner_id, report_date)
+            )
+            select * exclude (max_plays, max_viewers),
+                   5.0 * count_plays / max_plays + 2.5 * unique_known_users / max_viewers
+                   + least(0.025 * avg_completion_rate, 2.5) as engagement_ranking
+            from m
+        """)
