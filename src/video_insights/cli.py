@@ -330,7 +330,10 @@ def _print_result(result: Any, output: str, *, title: str) -> None:
     else:
         from rich.console import Console
 
-        Console().print(render.to_table(result, title=title))
+        console = Console()
+        if not console.is_terminal:  # piped or captured: do not squeeze into 80 columns
+            console = Console(width=200)
+        console.print(render.to_table(result, title=title))
 
 
 @main.command()
