@@ -237,27 +237,14 @@ def airflow_run(
     click.echo(f"ran {len(days)} nights: {days[0]} .. {days[-1]}")
 
 
-REPORT_FILTERS = (
-    "entry_id_in",
-    "categories_ids_in",
-    "playback_context_ids_in",
-    "country_in",
-    "region_in",
-    "city_in",
-    "device_in",
-    "os_in",
-    "browser_in",
-    "domain_in",
-    "canonical_url_in",
-    "user_ids",
-    "playback_type_in",
-    "media_type_in",
-    "tags_in",
-)
+def _report_filters() -> tuple[str, ...]:
+    from video_insights.reports.engine import ALL_FILTERS
+
+    return ALL_FILTERS
 
 
 def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    for name in reversed(REPORT_FILTERS):
+    for name in reversed(_report_filters()):
         func = click.option(
             f"--{name.replace('_', '-')}", name, default=None, help="Comma-separated values."
         )(func)
@@ -276,6 +263,14 @@ def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--order", default=None, help="A column, `-` for descending: -count_plays.")
 @click.option("--limit", type=int, default=None, help="Page size.")
 @click.option("--page", type=int, default=1, show_default=True, help="Page index, from 1.")
+@click.option("--object-ids", default=None, help="Drill-down value(s), comma-separated.")
+@click.option(
+    "--compare-from-day",
+    callback=_day,
+    default=None,
+    help="A second range to compare with: each row gains its values and the change.",
+)
+@click.option("--compare-to-day", callback=_day, default=None)
 @click.option(
     "--format",
     "output",
@@ -294,11 +289,14 @@ def report(
     order: str | None,
     limit: int | None,
     page: int,
+    object_ids: str | None,
+    compare_from_day: date | None,
+    compare_to_day: date | None,
     output: str,
     warehouse: Path | None,
     **filters: str | None,
 ) -> None:
-    """Print a report (HIGHLIGHTS, PERFORMANCE_OVER_TIME, TOP_CONTENT, CONTENT_DROPOFF)."""
+    """Print a report; `video-insights report-types` lists the types, levels and metrics."""
     from video_insights.reports import ReportRequest, run_report
 
     request = ReportRequest(
@@ -313,11 +311,27 @@ def report(
         order=order,
         limit=limit,
         page=page,
+        object_ids=_csv_list(object_ids),
+        compare_from_day=compare_from_day,
+        compare_to_day=compare_to_day,
     )
     result = run_report(request, warehouse or default_warehouse())
     _print_result(
         result, output, title=f"{result.report_type} partner {partner_id} {from_day}..{to_day}"
     )
+
+
+@main.command(name="report-types")
+def report_types_command() -> None:
+    """List the report types with their drill-down levels and metrics."""
+    from video_insights.reports import report_types
+
+    for name, report_type in report_types().items():
+        levels = " > ".join("/".join(level.dimensions) or "total" for level in report_type.levels)
+        click.echo(f"{name}: {report_type.description}")
+        click.echo(f"    rows: {'date|month' if report_type.time_dimension else levels}")
+        click.echo(f"    metrics: {', '.join(report_type.metrics)}")
+        click.echo(f"    filters: {', '.join(sorted(report_type.mart.filters))}")
 
 
 def _print_result(result: Any, output: str, *, title: str) -> None:

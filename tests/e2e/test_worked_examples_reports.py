@@ -201,3 +201,46 @@ def test_paging(warehouse):
     assert [r["entry_id"] for r in first["records"] + second["records"]] == ["1_ex7_a", "1_ex7_b"]
     # the engagement ranking's maxima are over the whole result, not the page
     assert second["records"][0]["engagement_ranking"] == ex["engagement_ranking"]["1_ex7_b"]
+
+
+def test_comparison_range(warehouse):
+    """Example 6: Monday has 3 plays (A and two anonymous viewers) by 2 viewers, Tuesday 1 play
+    by 1 viewer; Monday compared with Tuesday gains Tuesday's values and the relative change."""
+    ex = EXPECTED["ex6"]
+    monday, tuesday = ex["monday"].isoformat(), ex["tuesday"].isoformat()
+    result = report(
+        warehouse,
+        "HIGHLIGHTS",
+        ex["partner_id"],
+        ex["monday"],
+        ex["monday"],
+        "--compare-from-day",
+        tuesday,
+        "--compare-to-day",
+        tuesday,
+    )
+    row = result["records"][0]
+    assert (row["count_plays"], row["count_plays_compare"], row["count_plays_change"]) == (
+        3,
+        1,
+        2.0,
+    )
+    assert (
+        row["unique_known_users"],
+        row["unique_known_users_compare"],
+        row["unique_known_users_change"],
+    ) == (ex["unique_monday"], ex["unique_tuesday"], 1.0)
+    assert result["totals"]["count_plays_change"] == 2.0
+    daily = report(
+        warehouse,
+        "PERFORMANCE_OVER_TIME",
+        ex["partner_id"],
+        ex["monday"],
+        ex["monday"],
+        "--compare-from-day",
+        tuesday,
+        "--compare-to-day",
+        tuesday,
+    )
+    assert daily["records"][0]["date"] == monday
+    assert daily["records"][0]["count_plays_compare"] == 1

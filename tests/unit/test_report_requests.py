@@ -27,7 +27,7 @@ def _request(**overrides) -> ReportRequest:
         ({"limit": 0}, "--limit must be between 1 and"),
         ({"limit": 10_000_000}, "--limit must be between 1 and"),
         ({"page": 0}, "--page must be 1 or more"),
-        ({"filters": {"country_in": ["US"]}}, "filter --country-in needs a mart"),
+        ({"filters": {"country_in": ["US"]}}, "filter --country-in does not apply to HIGHLIGHTS"),
         ({"filters": {"evil; drop table x": ["1"]}}, "unknown filter"),
     ],
 )

@@ -1,37 +1,72 @@
-"""The report catalog: which dimensions and metrics each report type has (reports.md).
+"""The report catalog: marts, metrics and report types (reports.md), as data.
 
-Every metric is defined here once as an aggregate over rows of the published fact
-``fct_daily_entry_viewer_metrics`` (additive parts at the viewer grain). Ratios call the DuckDB
-macros that dbt creates from ``dbt_project/macros/metric_formulas.sql``, so a figure in a report
-and the same figure in an ``rpt_`` table come from one formula.
+* A :class:`Mart` is a published fact table with additive parts, the dimensions it can group by
+  and the filters it can apply (each a SQL predicate with ONE bound list parameter).
+* :data:`DERIVED` holds every ratio and score as a call of the DuckDB macros that dbt creates
+  from ``dbt_project/macros/metric_formulas.sql``: one place for each formula, used by the
+  ``rpt_`` tables and by every report request alike.
+* A :class:`ReportType` names a mart, its drill-down levels (the dimension columns of each level
+  and the column an ``--object-ids`` value of that level filters on) and its metrics. Report types
+  whose rows are not a plain group-by (views over segments, percentiles, peaks) give a ``custom``
+  builder instead; the engine still orders, pages, totals and compares their results.
+
+Report types register themselves from the modules of :mod:`video_insights.reports.types`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-# Aggregates over the filtered fact rows of one result row. Additive parts first: ratios are
-# computed from these sums for the whole group, never averaged from smaller groups.
-ADDITIVE_PARTS: dict[str, str] = {
-    "count_loads": "sum(count_loads)",
-    "count_play_requested": "sum(count_play_requested)",
-    "count_plays": "sum(count_plays)",
-    "count_plays_25": "sum(count_plays_25)",
-    "count_plays_50": "sum(count_plays_50)",
-    "count_plays_75": "sum(count_plays_75)",
-    "count_plays_100": "sum(count_plays_100)",
-    "sum_view_period_secs": "sum(sum_view_period_secs)",
-    "sum_covered_segments": "sum(sum_covered_segments)",
-    "sum_time_viewed_secs": "sum(sum_time_viewed_secs)",
-    "count_viral": "sum(count_viral)",
-    # Exact unique viewers: all anonymous viewers share the user id 'Unknown' (one viewer).
-    "unique_known_users": "unique_known_users(user_id, count_plays)",
-    "unique_videos": "count(distinct entry_id)",
-    "unique_played_videos": "count(distinct entry_id) filter (where count_plays > 0)",
-}
+if TYPE_CHECKING:
+    from video_insights.reports.engine import ReportRequest
 
-# Metrics computed from the additive parts (names of metrics.md). Each is an expression over the
-# columns of ADDITIVE_PARTS; the functions are the DuckDB macros of metric_formulas.sql.
+
+@dataclass(frozen=True)
+class Mart:
+    """A fact table a report reads, with the SQL names the engine may use on it.
+
+    ``source`` is a FROM clause whose rows carry ``partner_id`` and ``report_date`` (aliased
+    ``facts``), ``parts`` the additive aggregates, ``dimensions`` output column -> SQL
+    expression, ``filters`` filter name -> predicate with one ``?`` (a list of strings).
+    """
+
+    name: str
+    source: str
+    parts: dict[str, str]
+    dimensions: dict[str, str]
+    filters: dict[str, str]
+    default_filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One drill-down level: the columns of its rows, and the column that a value of this level
+    (given as ``--object-ids``) filters on when drilling into the next level."""
+
+    dimensions: tuple[str, ...]
+    drill_column: str | None = None
+
+
+Builder = Callable[["ReportRequest", "ReportType", bool], tuple[str, list[Any]]]
+
+
+@dataclass(frozen=True)
+class ReportType:
+    name: str
+    description: str
+    mart: Mart
+    metrics: tuple[str, ...]
+    levels: tuple[Level, ...] = (Level(()),)
+    default_order: str = "-count_plays"
+    time_dimension: bool = False  # rows are days or months (--interval), every period present
+    custom: Builder | None = None  # (request, report, totals) -> (sql, params)
+    object_ids_required: bool = False
+
+
+# Ratios and scores over additive parts (names of metrics.md); DuckDB macros of
+# metric_formulas.sql. Window metrics (over the rows of one result) are in WINDOW_METRICS.
 DERIVED: dict[str, str] = {
     "load_play_ratio": "load_play_ratio(count_plays, count_loads)",
     "play_through_ratio": "play_through_ratio(count_plays_100, count_plays)",
@@ -46,107 +81,30 @@ DERIVED: dict[str, str] = {
     "avg_completion_rate": "avg_completion_rate(sum_covered_segments, count_plays)",
 }
 
-PLAIN = {
-    name for name in ADDITIVE_PARTS if not name.endswith("_secs") and name != "sum_covered_segments"
+WINDOW_METRICS: dict[str, str] = {
+    # engagement_ranking: the maxima over the entries of the same result (metrics.md)
+    "engagement_ranking": (
+        "engagement_ranking(count_plays, max(count_plays) over (), unique_known_users,"
+        " max(unique_known_users) over (), avg_completion_rate)"
+    ),
+    "plays_distribution": "plays_distribution(count_plays, sum(count_plays) over ())",
 }
 
-# engagement_ranking needs the maxima over the entries of the same result (window over rows).
-ENGAGEMENT_RANKING = (
-    "engagement_ranking(count_plays, max(count_plays) over (), unique_known_users,"
-    " max(unique_known_users) over (), avg_completion_rate)"
-)
+# Metrics that are not meaningful on a totals row (they compare rows of one result).
+ROW_ONLY_METRICS = frozenset({"engagement_ranking"})
+
+REPORT_TYPES: dict[str, ReportType] = {}
 
 
-@dataclass(frozen=True)
-class ReportType:
-    name: str
-    dimensions: tuple[str, ...]  # () = one total row; "time" = date or month by interval
-    metrics: tuple[str, ...]
-    default_order: str
-    description: str
+def register(*report_types: ReportType) -> None:
+    for report_type in report_types:
+        if report_type.name in REPORT_TYPES:
+            raise ValueError(f"report type {report_type.name} registered twice")
+        REPORT_TYPES[report_type.name] = report_type
 
 
-HIGHLIGHT_METRICS = (
-    "count_loads",
-    "count_plays",
-    "unique_known_users",
-    "sum_view_period",
-    "avg_completion_rate",
-    "avg_view_drop_off",
-    "load_play_ratio",
-    "count_viral",
-)
+def report_types() -> dict[str, ReportType]:
+    """Every registered report type (importing the type modules registers them)."""
+    import video_insights.reports.types  # noqa: F401  (registers on import)
 
-REPORT_TYPES: dict[str, ReportType] = {
-    "HIGHLIGHTS": ReportType(
-        "HIGHLIGHTS",
-        (),
-        HIGHLIGHT_METRICS,
-        "-count_plays",
-        "One total row for the range and filter.",
-    ),
-    "PERFORMANCE_OVER_TIME": ReportType(
-        "PERFORMANCE_OVER_TIME",
-        ("time",),
-        HIGHLIGHT_METRICS,
-        "time",
-        "One row per day or month (partner time zone); every period of the range is present.",
-    ),
-    "TOP_CONTENT": ReportType(
-        "TOP_CONTENT",
-        ("entry_id", "entry_name"),
-        (
-            "count_plays",
-            "count_loads",
-            "load_play_ratio",
-            "unique_known_users",
-            "sum_view_period",
-            "sum_time_viewed",
-            "avg_completion_rate",
-            "avg_view_drop_off",
-            "engagement_ranking",
-        ),
-        "-count_plays",
-        "One row per entry with its engagement ranking among the entries of the result.",
-    ),
-    "CONTENT_DROPOFF": ReportType(
-        "CONTENT_DROPOFF",
-        ("entry_id", "entry_name"),
-        (
-            "count_loads",
-            "count_plays",
-            "count_plays_25",
-            "count_plays_50",
-            "count_plays_75",
-            "count_plays_100",
-            "play_through_ratio",
-        ),
-        "-count_plays",
-        "The engagement funnel per entry; the totals are the funnel of the whole result.",
-    ),
-}
-
-# Filters of reports.md the viewer-grain fact supports: option name -> SQL over facts/entries.
-# Values are always bound parameters (a list), never pasted into the SQL.
-FILTERS: dict[str, str] = {
-    "entry_id_in": "facts.entry_id in (select unnest(?))",
-    "user_ids": "facts.user_id in (select unnest(?))",
-    "playback_type_in": "facts.playback_type in (select unnest(?))",
-    "media_type_in": "entries.media_type in (select unnest(?))",
-    "tags_in": "list_has_any(entries.tags, ?::varchar[])",
-    "categories_ids_in": "list_has_any(entries.category_ids, ?::varchar[])",
-}
-
-# reports.md filters that need dimensions this slice's fact does not carry yet (the full
-# catalog issue adds geo, technology and syndication marts).
-NOT_YET_SUPPORTED = (
-    "playback_context_ids_in",
-    "country_in",
-    "region_in",
-    "city_in",
-    "device_in",
-    "os_in",
-    "browser_in",
-    "domain_in",
-    "canonical_url_in",
-)
+    return REPORT_TYPES

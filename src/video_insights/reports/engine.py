@@ -1,11 +1,12 @@
 """Build and run a report query over the published warehouse.
 
 The SQL is assembled only from the allow-listed names of :mod:`video_insights.reports.catalog`;
-every user-supplied value is a bound parameter.
+every value a user supplies is a bound parameter.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,10 +15,28 @@ from typing import Any, Literal
 from video_insights.config import WarehousePaths
 from video_insights.errors import VideoInsightsError
 from video_insights.reports import catalog
+from video_insights.reports.catalog import DERIVED, WINDOW_METRICS, Mart, ReportType
 
-FACT_TABLE = "fct_daily_entry_viewer_metrics"
-ENTRY_DIM = "dim_entries"
 MAX_PAGE_SIZE = 10_000
+
+# Every filter of reports.md, by its CLI/API name (kebab case on the command line).
+ALL_FILTERS = (
+    "entry_id_in",
+    "categories_ids_in",
+    "playback_context_ids_in",
+    "country_in",
+    "region_in",
+    "city_in",
+    "device_in",
+    "os_in",
+    "browser_in",
+    "domain_in",
+    "canonical_url_in",
+    "user_ids",
+    "playback_type_in",
+    "media_type_in",
+    "tags_in",
+)
 
 
 class ReportError(VideoInsightsError):
@@ -35,6 +54,9 @@ class ReportRequest:
     order: str | None = None
     limit: int | None = None
     page: int = 1
+    object_ids: list[str] | None = None
+    compare_from_day: date | None = None
+    compare_to_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -53,120 +75,160 @@ class ReportResult:
         }
 
 
-def _report_type(request: ReportRequest) -> catalog.ReportType:
+def report_type_of(request: ReportRequest) -> ReportType:
+    types = catalog.report_types()
     try:
-        return catalog.REPORT_TYPES[request.report_type.upper()]
+        return types[request.report_type.upper()]
     except KeyError:
-        known = ", ".join(catalog.REPORT_TYPES)
+        known = ", ".join(types)
         raise ReportError(f"unknown report type {request.report_type!r} (known: {known})") from None
 
 
-def _check(request: ReportRequest) -> None:
+def check_request(request: ReportRequest, report: ReportType) -> None:
     if request.to_day < request.from_day:
         raise ReportError(f"--to-day {request.to_day} is before --from-day {request.from_day}")
+    if (request.compare_from_day is None) != (request.compare_to_day is None):
+        raise ReportError("--compare-from-day and --compare-to-day go together")
+    if request.compare_from_day and request.compare_to_day < request.compare_from_day:
+        raise ReportError(
+            f"--compare-to-day {request.compare_to_day} is before "
+            f"--compare-from-day {request.compare_from_day}"
+        )
     if request.interval not in ("days", "months"):
         raise ReportError(f"--interval must be days or months, not {request.interval!r}")
     if request.limit is not None and not 1 <= request.limit <= MAX_PAGE_SIZE:
         raise ReportError(f"--limit must be between 1 and {MAX_PAGE_SIZE}, not {request.limit}")
     if request.page < 1:
         raise ReportError(f"--page must be 1 or more, not {request.page}")
+    if report.object_ids_required and not request.object_ids:
+        raise ReportError(f"{report.name} needs --object-ids")
     for name in request.filters:
-        if name in catalog.NOT_YET_SUPPORTED:
-            raise ReportError(
-                f"filter --{name.replace('_', '-')} needs a mart this warehouse does not build yet"
-            )
-        if name not in catalog.FILTERS:
+        if name not in report.mart.filters:
+            if name in ALL_FILTERS:
+                raise ReportError(
+                    f"filter --{name.replace('_', '-')} does not apply to {report.name}"
+                )
             raise ReportError(f"unknown filter {name!r}")
 
 
-def _time_column(request: ReportRequest) -> str:
-    return "month" if request.interval == "months" else "date"
-
-
-def _where(request: ReportRequest) -> tuple[str, list[Any]]:
+def where_clause(
+    request: ReportRequest, mart: Mart, *, from_day: date | None = None, to_day: date | None = None
+) -> tuple[str, list[Any]]:
+    """Partner, date range and filters of a request as a predicate over ``facts``."""
     clauses = ["facts.partner_id = ?", "facts.report_date between ? and ?"]
-    params: list[Any] = [request.partner_id, request.from_day, request.to_day]
-    filters = dict(request.filters)
-    # Like Kaltura, reports count VOD playback unless the request names playback types.
-    filters.setdefault("playback_type_in", ["vod"])
+    params: list[Any] = [request.partner_id, from_day or request.from_day, to_day or request.to_day]
+    filters = {**mart.default_filters, **request.filters}
     for name, values in sorted(filters.items()):
-        clauses.append(catalog.FILTERS[name])
+        clauses.append(mart.filters[name])
         params.append([str(value) for value in values])
     return " and ".join(clauses), params
 
 
-def _measures(metrics: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """(select list of additive parts, select list of the report's metrics)."""
-    parts = [f"coalesce({sql}, 0) as {name}" for name, sql in catalog.ADDITIVE_PARTS.items()]
-    outputs: list[str] = []
+def _resolve_level(
+    con: Any, request: ReportRequest, report: ReportType
+) -> tuple[int, str | None, list[str]]:
+    """Which drill-down level the object ids ask for: the level below the first level whose
+    drill column holds one of them (a country -> its regions, a region -> its cities)."""
+    if not request.object_ids or len(report.levels) == 1:
+        return 0, None, []
+    ids = [str(value) for value in request.object_ids]
+    for index, level in enumerate(report.levels[:-1]):
+        column = report.mart.dimensions[level.drill_column]  # type: ignore[index]
+        hit = con.execute(
+            f"select 1 from {report.mart.source} where facts.partner_id = ? "
+            f"and {column} in (select unnest(?)) limit 1",
+            [request.partner_id, ids],
+        ).fetchone()
+        if hit:
+            return index + 1, column, ids
+    first = report.mart.dimensions[report.levels[0].drill_column]  # type: ignore[index]
+    return 1, first, ids  # unknown ids: the next level, filtered to nothing
+
+
+def _metric_sql(report: ReportType, totals: bool) -> tuple[list[str], list[str]]:
+    """(derived columns for the `measured` step, output expressions)."""
+    metrics = [m for m in report.metrics if not (totals and m in catalog.ROW_ONLY_METRICS)]
+    needed = {m for m in metrics if m in DERIVED}
+    if "engagement_ranking" in metrics:
+        needed.add("avg_completion_rate")
+    derived = [f"{DERIVED[name]} as {name}" for name in DERIVED if name in needed]
+    outputs = []
     for metric in metrics:
-        if metric == "engagement_ranking":
-            outputs.append(f"{catalog.ENGAGEMENT_RANKING} as engagement_ranking")
-        elif metric in catalog.DERIVED:
-            outputs.append(f"{catalog.DERIVED[metric]} as {metric}")
-        elif metric in catalog.PLAIN:
+        if metric in WINDOW_METRICS:
+            outputs.append(f"{WINDOW_METRICS[metric]} as {metric}")
+        elif metric in DERIVED or metric in report.mart.parts:
             outputs.append(metric)
-        else:  # pragma: no cover - the catalog is static
-            raise ReportError(f"metric {metric} has no definition")
-    return parts, outputs
+        else:
+            raise ReportError(f"metric {metric} has no definition in {report.mart.name}")
+    return derived, outputs
 
 
-def _query(
-    request: ReportRequest, report: catalog.ReportType, *, totals: bool
+def generic_query(
+    request: ReportRequest,
+    report: ReportType,
+    *,
+    totals: bool,
+    level: int = 0,
+    drill: tuple[str | None, list[str]] = (None, []),
+    from_day: date | None = None,
+    to_day: date | None = None,
 ) -> tuple[str, list[Any]]:
-    where, params = _where(request)
-    dims: list[str] = [] if totals else list(report.dimensions)
-    metrics = tuple(m for m in report.metrics if not (totals and m == "engagement_ranking"))
-    parts, outputs = _measures(metrics)
-    # avg_completion_rate is needed by engagement_ranking even when the report does not show it
-    helper = ["avg_completion_rate(sum_covered_segments, count_plays) as avg_completion_rate"]
+    """Group the mart's filtered rows by the level's dimensions; ratios over the groups."""
+    mart = report.mart
+    where, params = where_clause(request, mart, from_day=from_day, to_day=to_day)
+    drill_column, drill_ids = drill
+    if drill_column:
+        where += f" and {drill_column} in (select unnest(?))"
+        params.append(drill_ids)
+    dims = [] if totals else list(report.levels[level].dimensions)
+    parts = [f"coalesce({sql}, 0) as {name}" for name, sql in mart.parts.items()]
+    derived, outputs = _metric_sql(report, totals)
+    measured = "select *" + "".join(f", {column}" for column in derived)
 
-    facts = (
-        f"select facts.*, coalesce(entries.entry_name, facts.entry_id) as entry_name "
-        f"from {FACT_TABLE} as facts left join {ENTRY_DIM} as entries "
-        f"on entries.partner_id = facts.partner_id and entries.entry_id = facts.entry_id "
-        f"where {where}"
-    )
-    if dims == ["time"]:
-        time_col = _time_column(request)
+    if report.time_dimension and not totals:
+        time_col = "month" if request.interval == "months" else "date"
+        first, last = from_day or request.from_day, to_day or request.to_day
         if request.interval == "months":
-            period = "date_trunc('month', report_date)::date"
+            period = "date_trunc('month', facts.report_date)::date"
             series = (
                 "select unnest(generate_series(date_trunc('month', ?::date), "
                 "date_trunc('month', ?::date), interval 1 month))::date as period"
             )
             label = "strftime(periods.period, '%Y-%m')"
         else:
-            period = "report_date"
+            period = "facts.report_date"
             series = (
                 "select unnest(generate_series(?::date, ?::date, interval 1 day))::date as period"
             )
             label = "strftime(periods.period, '%Y-%m-%d')"
-        part_names = list(catalog.ADDITIVE_PARTS)
-        filled = ", ".join(f"coalesce(grouped.{name}, 0) as {name}" for name in part_names)
+        filled = ", ".join(f"coalesce(grouped.{name}, 0) as {name}" for name in mart.parts)
         sql = (
-            f"with facts as ({facts}), "
-            f"grouped as (select {period} as period, {', '.join(parts)} from facts group by all), "
+            f"with facts as (select facts.*, {period} as period__ from {mart.source} "
+            f"where {where}), "
+            f"grouped as (select period__ as period, {', '.join(parts)} from facts group by all), "
             f"periods as ({series}), "
             f"filled as (select {label} as {time_col}, {filled} from periods "
             f"left join grouped on grouped.period = periods.period), "
-            f"measured as (select *, {helper[0]} from filled) "
+            f"measured as ({measured} from filled) "
             f"select {time_col}, {', '.join(outputs)} from measured"
         )
-        params = [*params, request.from_day, request.to_day]
-        return sql, params
-    dim_sql = ", ".join(dims)
-    group_select = f"{dim_sql}, " if dims else ""
+        return sql, [*params, first, last]
+
+    dim_exprs = "".join(f", {mart.dimensions[dim]} as dim__{dim}" for dim in dims)
+    group_select = "".join(f"dim__{dim} as {dim}, " for dim in dims)
+    out_dims = "".join(f"{dim}, " for dim in dims)
     sql = (
-        f"with facts as ({facts}), "
+        f"with facts as (select facts.*{dim_exprs} from {mart.source} where {where}), "
         f"grouped as (select {group_select}{', '.join(parts)} from facts group by all), "
-        f"measured as (select *, {helper[0]} from grouped) "
-        f"select {group_select}{', '.join(outputs)} from measured"
+        f"measured as ({measured} from grouped) "
+        f"select {out_dims}{', '.join(outputs)} from measured"
     )
     return sql, params
 
 
-def _order_by(request: ReportRequest, report: catalog.ReportType, columns: list[str]) -> str:
+def _order_by(
+    request: ReportRequest, report: ReportType, columns: list[str], dims: list[str]
+) -> str:
     order = request.order or report.default_order
     descending = order.startswith("-")
     name = order.lstrip("-+")
@@ -177,16 +239,11 @@ def _order_by(request: ReportRequest, report: catalog.ReportType, columns: list[
             f"--order {order!r}: {name} is not a column of {report.name} ({', '.join(columns)})"
         )
     keys = [f'"{name}" {"desc" if descending else "asc"}']
-    keys += [
-        f'"{column}" asc'
-        for column in columns
-        if column != name
-        and not column.startswith(("count_", "sum_", "avg_", "unique_", "load_", "play_", "engage"))
-    ]
+    keys += [f'"{dim}" asc' for dim in dims if dim != name]
     return ", ".join(keys)
 
 
-def _connect(warehouse: WarehousePaths):
+def _connect(warehouse: WarehousePaths) -> Any:
     import duckdb
 
     path = warehouse.published_db
@@ -198,29 +255,101 @@ def _connect(warehouse: WarehousePaths):
     return duckdb.connect(str(path), read_only=True)
 
 
-def _rows(cursor) -> tuple[list[str], list[list[Any]]]:
+def _fetch(con: Any, sql: str, params: list[Any]) -> tuple[list[str], list[list[Any]]]:
+    cursor = con.execute(sql, params)
     columns = [description[0] for description in cursor.description]
     return columns, [list(row) for row in cursor.fetchall()]
+
+
+def relative_change(current: Any, previous: Any) -> Any:
+    """(current - previous) / previous; 0 when previous is 0 (metrics.md: zero denominators)."""
+    if not isinstance(current, int | float) or not isinstance(previous, int | float):
+        return None
+    return (current - previous) / previous if previous else 0.0
+
+
+def _with_comparison(
+    columns: list[str],
+    rows: list[list[Any]],
+    compare_rows: list[list[Any]],
+    dims: list[str],
+    metrics: list[str],
+    by_position: bool,
+) -> tuple[list[str], list[list[Any]]]:
+    index = {column: n for n, column in enumerate(columns)}
+    if by_position:
+        keyed = dict(enumerate(compare_rows))
+        keys = list(range(len(rows)))
+    else:
+        keyed = {tuple(row[index[d]] for d in dims): row for row in compare_rows}
+        keys = [tuple(row[index[d]] for d in dims) for row in rows]
+    new_columns = columns + [f"{m}_compare" for m in metrics] + [f"{m}_change" for m in metrics]
+    out = []
+    for key, row in zip(keys, rows, strict=True):
+        other = keyed.get(key)
+        previous = [other[index[m]] if other else 0 for m in metrics]
+        changes = [
+            relative_change(row[index[m]], prev) for m, prev in zip(metrics, previous, strict=True)
+        ]
+        out.append(row + previous + changes)
+    return new_columns, out
 
 
 def run_report(request: ReportRequest, warehouse: WarehousePaths | Path | str) -> ReportResult:
     """Answer one report request from the published warehouse (read-only)."""
     if not isinstance(warehouse, WarehousePaths):
         warehouse = WarehousePaths.at(warehouse)
-    report = _report_type(request)
-    _check(request)
+    report = report_type_of(request)
+    check_request(request, report)
     with _connect(warehouse) as con:
-        sql, params = _query(request, report, totals=False)
+        level, drill_column, drill_ids = _resolve_level(con, request, report)
+        drill = (drill_column, drill_ids)
+
+        def query(totals: bool, from_day: date | None = None, to_day: date | None = None):
+            if report.custom is not None:
+                ranged = (
+                    request
+                    if from_day is None
+                    else dataclasses.replace(request, from_day=from_day, to_day=to_day)
+                )
+                return report.custom(ranged, report, totals)
+            return generic_query(
+                request,
+                report,
+                totals=totals,
+                level=level,
+                drill=drill,
+                from_day=from_day,
+                to_day=to_day,
+            )
+
+        sql, params = query(totals=False)
         probe = con.execute(f"select * from ({sql}) limit 0", params)
         columns = [description[0] for description in probe.description]
-        order = _order_by(request, report, columns)
-        paged = f"select * from ({sql}) order by {order}"
-        page_params = list(params)
+        metric_names = [m for m in columns if m in report.metrics]
+        dims = [c for c in columns if c not in report.metrics]
+        order = _order_by(request, report, columns, dims)
+        paged, page_params = f"select * from ({sql}) order by {order}", list(params)
         if request.limit is not None:
             paged += " limit ? offset ?"
             page_params += [request.limit, (request.page - 1) * request.limit]
-        columns, rows = _rows(con.execute(paged, page_params))
-        total_sql, total_params = _query(request, report, totals=True)
-        total_columns, total_rows = _rows(con.execute(total_sql, total_params))
-    totals = dict(zip(total_columns, total_rows[0], strict=True)) if total_rows else {}
+        columns, rows = _fetch(con, paged, page_params)
+        total_columns, total_rows = _fetch(con, *query(totals=True))
+        totals = dict(zip(total_columns, total_rows[0], strict=True)) if total_rows else {}
+
+        if request.compare_from_day is not None:
+            csql, cparams = query(False, request.compare_from_day, request.compare_to_day)
+            _c, compare_rows = _fetch(con, f"select * from ({csql}) order by {order}", cparams)
+            columns_before = columns
+            columns, rows = _with_comparison(
+                columns, rows, compare_rows, dims, metric_names, by_position=report.time_dimension
+            )
+            tsql, tparams = query(True, request.compare_from_day, request.compare_to_day)
+            tcols, trows = _fetch(con, tsql, tparams)
+            compare_totals = dict(zip(tcols, trows[0], strict=True)) if trows else {}
+            for metric in [m for m in columns_before if m in totals]:
+                totals[f"{metric}_compare"] = compare_totals.get(metric, 0)
+                totals[f"{metric}_change"] = relative_change(
+                    totals[metric], compare_totals.get(metric, 0)
+                )
     return ReportResult(report.name, columns, rows, totals)
