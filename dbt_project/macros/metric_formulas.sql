@@ -113,10 +113,27 @@
 {%- endmacro %}
 
 
-{#- The `create or replace macro` statements, one per entry of metric_macro_signatures(). -#}
+{#-
+    Every signature: the ones above plus those of each report group's own formula file
+    (`metric_formulas_<group>.sql` defining `metric_macro_signatures_<group>()`), so a new group
+    adds its formulas without editing this file.
+-#}
+{% macro all_metric_macro_signatures() -%}
+    {%- set signatures = {} -%}
+    {%- do signatures.update(metric_macro_signatures()) -%}
+    {%- for name in context.keys() | sort -%}
+        {%- if name.startswith("metric_macro_signatures_") -%}
+            {%- do signatures.update(context[name]()) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(signatures) }}
+{%- endmacro %}
+
+
+{#- The `create or replace macro` statements, one per entry of all_metric_macro_signatures(). -#}
 {% macro metric_macro_statements() -%}
     {%- set statements = [] -%}
-    {%- for name, arguments in metric_macro_signatures().items() -%}
+    {%- for name, arguments in all_metric_macro_signatures().items() -%}
         {%- set formula = context[name] -%}
         {%- set expression = formula(*arguments) | trim -%}
         {%- do statements.append(
@@ -133,7 +150,7 @@
         {%- for statement in metric_macro_statements() -%}
             {%- do run_query(statement) -%}
         {%- endfor -%}
-        {{ log("create_metric_macros: " ~ metric_macro_signatures() | length ~ " DuckDB macros created", info=true) }}
+        {{ log("create_metric_macros: " ~ all_metric_macro_signatures() | length ~ " DuckDB macros created", info=true) }}
     {%- endif -%}
     select 1 as metric_macros_created
 {%- endmacro %}
