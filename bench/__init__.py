@@ -1,0 +1,1 @@
+"""Benchmarks of the nightly run (`make bench`); results go to docs/benchmarks.md."""
