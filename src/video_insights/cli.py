@@ -265,6 +265,12 @@ def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--page", type=int, default=1, show_default=True, help="Page index, from 1.")
 @click.option("--object-ids", default=None, help="Drill-down value(s), comma-separated.")
 @click.option(
+    "--dimension",
+    default=None,
+    help="Rows by one dimension, for report types that offer it (QOE: device, os, browser, "
+    "country, entry, day).",
+)
+@click.option(
     "--compare-from-day",
     callback=_day,
     default=None,
@@ -290,6 +296,7 @@ def report(
     limit: int | None,
     page: int,
     object_ids: str | None,
+    dimension: str | None,
     compare_from_day: date | None,
     compare_to_day: date | None,
     output: str,
@@ -314,6 +321,7 @@ def report(
         object_ids=_csv_list(object_ids),
         compare_from_day=compare_from_day,
         compare_to_day=compare_to_day,
+        dimension=dimension.strip().lower() if dimension else None,
     )
     result = run_report(request, warehouse or default_warehouse())
     _print_result(
@@ -325,11 +333,14 @@ def report(
 def report_types_command() -> None:
     """List the report types with their drill-down levels and metrics."""
     from video_insights.reports import report_types
+    from video_insights.reports.engine import DIMENSION_CHOICES
 
     for name, report_type in report_types().items():
         levels = " > ".join("/".join(level.dimensions) or "total" for level in report_type.levels)
         click.echo(f"{name}: {report_type.description}")
         click.echo(f"    rows: {'date|month' if report_type.time_dimension else levels}")
+        if name in DIMENSION_CHOICES:
+            click.echo(f"    --dimension: {'|'.join(DIMENSION_CHOICES[name])}")
         click.echo(f"    metrics: {', '.join(report_type.metrics)}")
         click.echo(f"    filters: {', '.join(sorted(report_type.mart.filters))}")
 

@@ -172,10 +172,11 @@ SIDE_FEED_FIELDS: dict[str, dict[str, tuple[str, SideKind]]] = {
     },
 }
 
-# Side feed keys (the record a newer snapshot replaces).
+# Side feed keys (the record a newer snapshot replaces). Entry and category ids are not assumed
+# unique across partners, so their keys include the partner.
 SIDE_FEEDS: dict[str, tuple[str, ...]] = {
-    "entries": ("entryId",),
-    "categories": ("categoryId",),
+    "entries": ("partnerId", "entryId"),
+    "categories": ("partnerId", "categoryId"),
     "partners": ("partnerId",),
     "users": ("partnerId", "userId"),
     "usage": ("partnerId", "date"),

@@ -152,6 +152,17 @@ def test_daily_fact_columns_are_the_design_columns():
         "entry_id",
         "user_id",
         "playback_type",
+        # the viewer context (docs/design.md): part of the grain, before the additive parts
+        "country",
+        "country_name",
+        "region",
+        "city",
+        "device",
+        "os",
+        "browser",
+        "domain",
+        "canonical_url",
+        "playback_context",
         *additive,
     ]
 

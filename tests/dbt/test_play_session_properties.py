@@ -181,7 +181,8 @@ def test_covered_segments_match_brute_force(sandbox, duration, raw_intervals):
     reset(con)
     unit = duration / 400  # a quarter of a segment's length when SEGMENTS = 100
     con.execute(
-        "insert into warehouse.main.int_entries_latest (entry_id, duration_secs) values ('e', ?)",
+        "insert into warehouse.main.int_entries_latest (partner_id, entry_id, duration_secs)"
+        " values (1, 'e', ?)",
         [duration],
     )
     rows = [["p", PLAY, 1, 0.0, 0.0, 1.0, START]]

@@ -41,6 +41,38 @@ MODELS = {
     "rpt_performance_over_time_monthly",
     "rpt_top_content_daily",
     "rpt_content_dropoff_daily",
+    # category group
+    "dim_category_hierarchy",
+    "dim_entry_categories",
+    "dim_entry_chargeback_categories",
+    "fct_entries_added",
+    "fct_daily_entry_bandwidth",
+    "fct_daily_usage",
+    "rpt_category_highlights_daily",
+    "rpt_usage_monthly",
+    "rpt_usage_by_category_monthly",
+    # audience group
+    "rpt_map_overlay_daily",
+    "rpt_platforms_daily",
+    "rpt_top_syndication_daily",
+    "rpt_top_playback_context_daily",
+    # qoe group
+    "fct_qoe_plays",
+    "fct_qoe_sessions",
+    "fct_qoe_play_requests",
+    "fct_daily_qoe_metrics",
+    "fct_live_session_minutes",
+    "rpt_qoe_daily",
+    "rpt_live_hourly",
+    # segments group
+    "fct_daily_entry_viewer_segments",
+    "dim_interactive_nodes",
+    "dim_interactive_hotspots",
+    "fct_daily_interactive_node_metrics",
+    "fct_daily_hotspot_clicks",
+    "rpt_user_engagement_daily",
+    "rpt_interactive_nodes_daily",
+    "rpt_interactive_hotspots_daily",
 }
 
 

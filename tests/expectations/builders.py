@@ -4,6 +4,11 @@ table and column names (docs/design.md), independent of the real landing and dbt
 The good warehouse: partner 101, two landed beacon files (one per day), 5 distinct plays
 (6 PLAY rows: one beacon landed twice), a quarantined line, and marts derived from the lake with
 plain SQL following metrics.md, so every count reconciles and every ratio is in bounds.
+
+The report-catalog marts (docs/reports.md) are there too: on 2026-01-01 the VOD plays come from
+two countries (US: s1, s3; DE: s2), two devices and three referrer domains, so the breakdown
+reports have more than one row per day; s5 is the live play; entry e1 is in two top-level
+categories (chargeback 1/2 each), e2 in none.
 """
 
 from __future__ import annotations
@@ -177,7 +182,12 @@ def _build_marts(paths: WarehousePaths) -> None:
             select beacon_id, partner_id, cast(received_at as date) as report_date,
                    'UTC' as partner_timezone, received_at, event_type, entry_id, session_id,
                    event_index, coalesce(user_id, 'Unknown') as user_id,
-                   user_id is null as is_anonymous, playback_type, play_time_sum
+                   user_id is null as is_anonymous, playback_type, play_time_sum,
+                   case when session_id = 's2' then 'DE' else country end as country,
+                   case when session_id in ('s2', 's3') then 'Mobile' else device end
+                       as device,
+                   case session_id when 's1' then 'a.example' when 's3' then 'b.example'
+                                   else 'Unknown' end as domain
             from {lake}
             qualify row_number() over (
                 partition by beacon_id order by received_at, source_file_sha256, source_line
@@ -202,7 +212,8 @@ def _build_marts(paths: WarehousePaths) -> None:
         )
         con.execute(f"""
             create table fct_daily_entry_viewer_metrics as
-            select partner_id, report_date, entry_id, user_id, playback_type,
+            select partner_id, report_date, entry_id, user_id, playback_type, country, device,
+                   domain,
                    {count_sql},
                    60.0 * count(*) filter (where event_type = 3) as sum_view_period_secs,
                    (50 * count(*) filter (where event_type = 3))::bigint
@@ -266,4 +277,184 @@ def _build_marts(paths: WarehousePaths) -> None:
                    5.0 * count_plays / max_plays + 2.5 * unique_known_users / max_viewers
                    + least(0.025 * avg_completion_rate, 2.5) as engagement_ranking
             from m
+        """)
+    _build_catalog_marts(paths)
+
+
+def _build_catalog_marts(paths: WarehousePaths) -> None:
+    """The report-catalog marts (audience, QOE, segments, category/usage), by plain SQL."""
+    vod = "(select * from fct_daily_entry_viewer_metrics where playback_type = 'vod')"
+    with duckdb.connect(str(paths.build_db)) as con:
+        for table, dims, uniques in (
+            ("rpt_map_overlay_daily",
+             "country, country as region, 'Unknown' as city",
+             "count(distinct user_id) filter (where count_plays > 0) as unique_known_users"),
+            ("rpt_platforms_daily",
+             "device, 'Linux' as os, 'Firefox' as browser",
+             "count(distinct user_id) filter (where count_plays > 0) as unique_known_users"),
+            ("rpt_top_syndication_daily",
+             "domain, domain || '/watch' as canonical_url",
+             "count(distinct entry_id) filter (where count_plays > 0) "
+             "as unique_played_videos"),
+        ):
+            con.execute(f"""
+                create table {table} as
+                with a as (
+                    select partner_id, report_date, {dims},
+                           sum(count_plays)::bigint as count_plays, {uniques}
+                    from {vod} group by all
+                )
+                select *,
+                       case when sum(count_plays) over d = 0 then 0
+                            else count_plays / sum(count_plays) over d end
+                           as plays_distribution
+                from a
+                window d as (partition by partner_id, report_date)
+            """)
+        con.execute("""
+            create table fct_qoe_plays as
+            select beacon_id as play_id, partner_id, report_date, entry_id, user_id,
+                   playback_type, device, 1.0 + event_index / 10 as join_time
+            from int_beacons_deduped where event_type = 3
+        """)
+        con.execute("""
+            create table fct_daily_qoe_metrics as
+            with plays as (
+                select partner_id, report_date, entry_id, playback_type, device,
+                       count(*) as count_plays
+                from fct_qoe_plays group by all
+            ),
+            requests as (
+                select partner_id, report_date, entry_id, playback_type, device,
+                       count(*) as count_play_requested
+                from int_beacons_deduped where event_type = 2 group by all
+            )
+            select partner_id, report_date, entry_id, playback_type, device,
+                   coalesce(sum(count_plays), 0)::bigint as count_plays,
+                   coalesce(sum(count_play_requested), 0)::bigint as count_play_requested,
+                   0::bigint as count_ebvs
+            from (select * from plays union all by name select * from requests)
+            group by all
+        """)
+        con.execute("""
+            create table rpt_qoe_daily as
+            with m as (
+                select partner_id, report_date, device, sum(count_plays)::bigint as count_plays,
+                       sum(count_play_requested)::bigint as count_play_requested,
+                       sum(count_ebvs)::bigint as count_ebvs
+                from fct_daily_qoe_metrics where playback_type = 'vod' group by all
+            ),
+            p as (
+                select partner_id, report_date, device,
+                       quantile_cont(join_time, 0.5) as p50_join_time,
+                       quantile_cont(join_time, 0.95) as p95_join_time
+                from fct_qoe_plays where playback_type = 'vod' group by all
+            )
+            select m.*, coalesce(p.p50_join_time, 0) as p50_join_time,
+                   coalesce(p.p95_join_time, 0) as p95_join_time,
+                   case when count_play_requested = 0 then 0
+                        else count_ebvs / count_play_requested end as ebvs_ratio,
+                   0.0::double as avg_session_error_rate, 0.05::double as avg_buffer_time
+            from m left join p using (partner_id, report_date, device)
+        """)
+        con.execute("""
+            create table fct_live_session_minutes as
+            select partner_id, entry_id, session_id, date_trunc('minute', received_at)
+                       as minute_start_utc, report_date, user_id, playback_type,
+                   count(*) filter (where event_type = 3)::bigint as count_plays,
+                   count(*) filter (where event_type = 99)::bigint as count_views
+            from int_beacons_deduped
+            where playback_type in ('live', 'dvr') and event_type in (3, 99)
+            group by all
+        """)
+        # one interval per play, [1, 50]; the play of s3 rewinds and watches [40, 60] again;
+        # an interval covering no segment midpoint has NULL segments
+        con.execute("""
+            create table int_watched_intervals as
+            select play_id, partner_id, report_date, entry_id, user_id, playback_type,
+                   1::bigint as first_segment, 50::bigint as last_segment
+            from fct_plays
+            union all
+            select play_id, partner_id, report_date, entry_id, user_id, playback_type, 40, 60
+            from fct_plays where play_id = (
+                select beacon_id from int_beacons_deduped
+                where session_id = 's3' and event_type = 3)
+            union all
+            select play_id, partner_id, report_date, entry_id, user_id, playback_type,
+                   null, null
+            from fct_plays where playback_type = 'live'
+        """)
+        # the runs of each entry-day's intervals (sweep over +1/-1 edges, as the model does)
+        con.execute("""
+            create table fct_daily_entry_viewer_segments as
+            with edges as (
+                select partner_id, report_date, entry_id, user_id, playback_type,
+                       first_segment as segment, 1 as change
+                from int_watched_intervals where first_segment is not null
+                union all
+                select partner_id, report_date, entry_id, user_id, playback_type,
+                       last_segment + 1, -1
+                from int_watched_intervals where first_segment is not null
+            ),
+            net as (
+                select partner_id, report_date, entry_id, user_id, playback_type, segment,
+                       sum(change) as change
+                from edges group by all having sum(change) <> 0
+            ),
+            running as (
+                select *, sum(change) over w as count_viewers,
+                       lead(segment) over w as next_segment
+                from net
+                window w as (partition by partner_id, report_date, entry_id, user_id,
+                             playback_type order by segment)
+            )
+            select partner_id, report_date, entry_id, user_id, playback_type,
+                   segment::bigint as first_segment, (next_segment - 1)::bigint as last_segment,
+                   count_viewers::bigint as count_viewers
+            from running where count_viewers > 0
+        """)
+        con.execute("""
+            create table fct_daily_entry_bandwidth as
+            select partner_id, report_date, entry_id, playback_type,
+                   count(*)::bigint as count_view_beacons_with_bitrate,
+                   0::bigint as count_view_beacons_without_bitrate,
+                   sum(play_time_sum) as sum_delivered_secs, 0.0 as sum_unmeasured_secs,
+                   sum(800.0 * play_time_sum) as sum_delivered_kilobits
+            from int_beacons_deduped where event_type = 99
+            group by all
+        """)
+        con.execute(f"""
+            create table fct_daily_usage as
+            select {PARTNER}::bigint as partner_id, day::date as report_date,
+                   10.0 as storage_gb, 5.0 as transcoding_minutes
+            from (values (date '{DAY1}'), (date '{DAY2}')) as days (day)
+        """)
+        con.execute("""
+            create table rpt_usage_monthly as
+            with b as (
+                select partner_id, date_trunc('month', report_date)::date as report_month,
+                       sum(sum_delivered_kilobits) / 8e6 as bandwidth_gb
+                from fct_daily_entry_bandwidth group by all
+            ),
+            u as (
+                select partner_id, date_trunc('month', report_date)::date as report_month,
+                       max(storage_gb) as storage_gb,
+                       sum(transcoding_minutes) as transcoding_minutes
+                from fct_daily_usage group by all
+            )
+            select partner_id, report_month, b.bandwidth_gb, 4.0 as sum_view_period,
+                   u.storage_gb, u.transcoding_minutes,
+                   b.bandwidth_gb / 100 as bandwidth_allowance_used_rate,
+                   u.storage_gb / 100 as storage_allowance_used_rate,
+                   u.transcoding_minutes / 1000 as transcoding_allowance_used_rate
+            from b full outer join u using (partner_id, report_month)
+        """)
+        con.execute(f"""
+            create table dim_entry_chargeback_categories as
+            select * from (values
+                ({PARTNER}::bigint, 'e1', 'c1', 'News', 2, 0.5),
+                ({PARTNER}::bigint, 'e1', 'c2', 'Sport', 2, 0.5),
+                ({PARTNER}::bigint, 'e2', 'uncategorized', 'Uncategorized', 1, 1.0)
+            ) as t (partner_id, entry_id, category_id, category_name, top_level_categories,
+                    chargeback_share)
         """)

@@ -47,6 +47,22 @@ def test_good_warehouse_passes_every_check(good_result: QualityResult):
         "rpt_highlights_daily.avg_view_drop_off_bounds",
         "rpt_highlights_daily.unique_viewers_le_plays",
         "rpt_highlights_daily.sum_view_period_bounds",
+        # the report-catalog marts (docs/reports.md "Guarantees and how they are tested")
+        "rpt_map_overlay_daily.plays_match_daily_metrics",
+        "rpt_platforms_daily.plays_match_daily_metrics",
+        "rpt_top_syndication_daily.plays_match_daily_metrics",
+        "rpt_map_overlay_daily.plays_distribution_sums_to_one",
+        "rpt_platforms_daily.plays_distribution_sums_to_one",
+        "rpt_top_syndication_daily.plays_distribution_sums_to_one",
+        "fct_daily_qoe_metrics.plays_match_qoe_plays",
+        "fct_daily_qoe_metrics.plays_match_play_beacons",
+        "fct_live_session_minutes.plays_match_live_play_beacons",
+        "fct_daily_entry_viewer_segments.views_within_watched_intervals",
+        "rpt_qoe_daily.ebvs_ratio_bounds", "rpt_qoe_daily.avg_session_error_rate_bounds",
+        "rpt_qoe_daily.avg_buffer_time_bounds", "rpt_qoe_daily.p50_le_p95_join_time",
+        "rpt_usage_monthly.usage_non_negative", "fct_daily_usage.usage_non_negative",
+        "fct_daily_entry_bandwidth.usage_non_negative",
+        "dim_entry_chargeback_categories.shares_sum_to_one",
     ):
         assert name in names, name
     good_result.raise_for_failure()  # no-op
@@ -102,6 +118,9 @@ VARIANTS: dict[str, tuple[Callable[[Fixture], None], str, dict[str, tuple[Any, i
                 [{"deduped_beacons": 24, "landed_beacons": 23, "diff": 1}], 1),
             "fct_plays.plays_match_play_beacons": (
                 [{"fct_plays": DISTINCT_PLAYS, "play_beacons": PLAY_ROWS, "diff": -1}], 1),
+            "fct_daily_qoe_metrics.plays_match_play_beacons": (
+                [{"partner_id": 101, "report_date": "2026-01-01", "qoe_metrics_plays": 3,
+                  "play_beacons": 4, "diff": -1}], 1),
         },
     ),
     "funnel inversion in one row": (
@@ -166,6 +185,89 @@ VARIANTS: dict[str, tuple[Callable[[Fixture], None], str, dict[str, tuple[Any, i
             "rpt_top_content_daily.ratios_are_numbers": (None, 1),
             "rpt_top_content_daily.avg_completion_rate_bounds": (["nan"], 1),
         },
+    ),
+    # the report-catalog marts
+    "a country lost from the map overlay": (
+        _sql("delete from rpt_map_overlay_daily where country = 'DE'"),
+        "marts",
+        {
+            "rpt_map_overlay_daily.plays_match_daily_metrics": (
+                [{"partner_id": 101, "report_date": "2026-01-01", "breakdown_plays": 2,
+                  "day_plays": 3, "diff": -1}], 1),
+            "rpt_map_overlay_daily.plays_distribution_sums_to_one": (
+                [{"partner_id": 101, "report_date": "2026-01-01", "rows": 1, "count_plays": 2,
+                  "distribution_sum": 2 / 3, "expected_sum": 1}], 1),
+        },
+    ),
+    "a device row counted twice": (
+        _sql("insert into rpt_platforms_daily select * from rpt_platforms_daily "
+             "where device = 'Mobile'"),
+        "marts",
+        {
+            "rpt_platforms_daily.plays_match_daily_metrics": (
+                [{"partner_id": 101, "report_date": "2026-01-01", "breakdown_plays": 5,
+                  "day_plays": 3, "diff": 2}], 1),
+            "rpt_platforms_daily.plays_distribution_sums_to_one": (None, 1),
+        },
+    ),
+    "a domain's plays off by one": (
+        _sql("update rpt_top_syndication_daily set count_plays = count_plays + 1 "
+             "where report_date = '2026-01-02'"),
+        "marts",
+        {"rpt_top_syndication_daily.plays_match_daily_metrics": (
+            [{"partner_id": 101, "report_date": "2026-01-02", "breakdown_plays": 2,
+              "day_plays": 1, "diff": 1}], 1)},
+    ),
+    "a QOE play lost": (
+        _sql("delete from fct_qoe_plays where play_id = (select min(play_id) from fct_qoe_plays "
+             "where report_date = '2026-01-01')"),
+        "marts",
+        {"fct_daily_qoe_metrics.plays_match_qoe_plays": (
+            [{"partner_id": 101, "report_date": "2026-01-01", "qoe_metrics_plays": 3,
+              "qoe_plays": 2, "diff": 1}], 1)},
+    ),
+    "live plays lost": (
+        _sql("delete from fct_live_session_minutes"),
+        "marts",
+        {"fct_live_session_minutes.plays_match_live_play_beacons": (
+            [{"partner_id": 101, "report_date": "2026-01-02", "live_plays": 0,
+              "live_play_beacons": 1, "diff": -1}], 1)},
+    ),
+    "segment views above the watched intervals": (
+        _sql("update fct_daily_entry_viewer_segments set count_viewers = 3 "
+             "where entry_id = 'e2' and first_segment = 40"),
+        "marts",
+        {"fct_daily_entry_viewer_segments.views_within_watched_intervals": (
+            [{"partner_id": 101, "report_date": "2026-01-01", "entry_id": "e2",
+              "segment_views": 82, "interval_segments": 71, "diff": 11}], 1)},
+    ),
+    "EBVS ratio above 1": (
+        _sql("update rpt_qoe_daily set ebvs_ratio = 1.5 where device = 'Mobile'"),
+        "marts",
+        {"rpt_qoe_daily.ebvs_ratio_bounds": ([1.5], 1)},
+    ),
+    "p50 join time above p95": (
+        _sql("update rpt_qoe_daily set p50_join_time = 2.0 where device = 'Mobile'"),
+        "marts",
+        {"rpt_qoe_daily.p50_le_p95_join_time": ([[1.2, 2.0]], 1)},
+    ),
+    "negative bandwidth": (
+        _sql("update fct_daily_entry_bandwidth set sum_delivered_kilobits = -8 "
+             "where report_date = '2026-01-02'"),
+        "marts",
+        {"fct_daily_entry_bandwidth.usage_non_negative": (None, 1)},
+    ),
+    "negative transcoding in the month": (
+        _sql("update rpt_usage_monthly set transcoding_minutes = -1"),
+        "marts",
+        {"rpt_usage_monthly.usage_non_negative": (None, 1)},
+    ),
+    "chargeback shares not adding up to 1": (
+        _sql("update dim_entry_chargeback_categories set chargeback_share = 0.4 "
+             "where category_id = 'c2'"),
+        "marts",
+        {"dim_entry_chargeback_categories.shares_sum_to_one": (
+            [{"partner_id": 101, "entry_id": "e1", "categories": 2, "share_sum": 0.9}], 1)},
     ),
     "manifest count mismatch": (
         lambda fx: fx.rewrite_manifest("a", "landed_rows = landed_rows + 2"),

@@ -159,7 +159,7 @@ def test_beacons_land_with_the_design_columns_and_enrichment(tmp_path):
 def test_all_null_columns_keep_their_types(tmp_path):
     inbox = tmp_path / "inbox"
     write(inbox / "beacons" / "minimal.jsonl", [beacon(ipAddress=..., userAgent=...)])
-    write(inbox / "entries" / "e.jsonl", [{"entryId": "1_abc"}])
+    write(inbox / "entries" / "e.jsonl", [{"entryId": "1_abc", "partnerId": 101}])
     land(inbox, tmp_path)
     lake = tmp_path / "warehouse" / "lake"
     beacons = schema(next((lake / "beacons").rglob("*.parquet")))
@@ -481,7 +481,7 @@ def test_side_feeds_land_typed_and_bad_records_are_quarantined(tmp_path):
                 "thumbnail": "t.jpg",
             },
             {"partnerId": 101, "name": "no id"},
-            {"entryId": "1_def", "categoryIds": {"not": "a list"}},
+            {"entryId": "1_def", "partnerId": 101, "categoryIds": {"not": "a list"}},
         ],
         gz=True,
     )

@@ -1,4 +1,7 @@
-{#- The newest snapshot of each categories record (newest updated_at, then landed_at, then source_line). -#}
+{#-
+    The newest snapshot of each categories record (newest updated_at, then landed_at, then
+    source_line), per (partner_id, category_id): category ids are not assumed unique across partners.
+-#}
 with
 
 categories as (
@@ -6,7 +9,7 @@ categories as (
 ),
 
 latest as (
-    {{ latest_snapshot('categories', ['category_id']) }}
+    {{ latest_snapshot('categories', ['partner_id', 'category_id']) }}
 ),
 
 final as (

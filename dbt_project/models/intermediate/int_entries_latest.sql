@@ -1,4 +1,7 @@
-{#- The newest snapshot of each entries record (newest updated_at, then landed_at, then source_line). -#}
+{#-
+    The newest snapshot of each entries record (newest updated_at, then landed_at, then
+    source_line), per (partner_id, entry_id): entry ids are not assumed unique across partners.
+-#}
 with
 
 entries as (
@@ -6,7 +9,7 @@ entries as (
 ),
 
 latest as (
-    {{ latest_snapshot('entries', ['entry_id']) }}
+    {{ latest_snapshot('entries', ['partner_id', 'entry_id']) }}
 ),
 
 final as (

@@ -79,7 +79,8 @@ final as (
     left join covered
         on play_starts.beacon_id = covered.play_id
     left join entries
-        on play_starts.entry_id = entries.entry_id
+        on play_starts.partner_id = entries.partner_id
+        and play_starts.entry_id = entries.entry_id
 )
 
 select * from final

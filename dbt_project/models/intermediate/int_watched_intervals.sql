@@ -29,7 +29,8 @@ watched as (
         case when entries.duration_secs > 0 then entries.duration_secs end as duration_secs
     from play_beacons
     left join entries
-        on play_beacons.entry_id = entries.entry_id
+        on play_beacons.partner_id = entries.partner_id
+        and play_beacons.entry_id = entries.entry_id
     where
         play_beacons.play_time_added > 0
         and play_beacons.position is not null

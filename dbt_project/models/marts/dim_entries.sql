@@ -1,6 +1,7 @@
 {#-
-    One row per entry: every entry of the entries feed (newest snapshot) and every entry seen in
-    beacons. An entry not (yet) in the feed shows var('unknown_name') and has no duration.
+    One row per (partner_id, entry_id): every entry of the entries feed (newest snapshot) and
+    every entry seen in beacons. Entry ids are not assumed unique across partners, so the key is
+    the pair. An entry not (yet) in the feed shows var('unknown_name') and has no duration.
 -#}
 with
 
@@ -8,24 +9,27 @@ entries as (
     select * from {{ ref('int_entries_latest') }}
 ),
 
+beacons as (
+    select * from {{ ref('int_beacons_deduped') }}
+),
+
 beacon_entries as (
-    select
-        entry_id,
-        min(partner_id) as partner_id
-    from {{ ref('int_beacons_deduped') }}
-    group by all
+    select distinct
+        partner_id,
+        entry_id
+    from beacons
 ),
 
 all_entries as (
-    select entry_id from entries
+    select partner_id, entry_id from entries
     union
-    select entry_id from beacon_entries
+    select partner_id, entry_id from beacon_entries
 ),
 
 final as (
     select
         all_entries.entry_id,
-        coalesce(entries.partner_id, beacon_entries.partner_id) as partner_id,
+        all_entries.partner_id,
         coalesce(entries.entry_name, '{{ var("unknown_name") }}') as entry_name,
         entries.media_type,
         case when entries.duration_secs > 0 then entries.duration_secs end as duration_secs,
@@ -39,9 +43,8 @@ final as (
         entries.entry_id is not null as is_in_feed
     from all_entries
     left join entries
-        on all_entries.entry_id = entries.entry_id
-    left join beacon_entries
-        on all_entries.entry_id = beacon_entries.entry_id
+        on all_entries.partner_id = entries.partner_id
+        and all_entries.entry_id = entries.entry_id
 )
 
 select * from final

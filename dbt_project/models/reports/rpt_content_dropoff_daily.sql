@@ -44,7 +44,8 @@ final as (
         {{ play_through_ratio('aggregated.count_plays_100', 'aggregated.count_plays') }} as play_through_ratio
     from aggregated
     left join entries
-        on aggregated.entry_id = entries.entry_id
+        on aggregated.partner_id = entries.partner_id
+        and aggregated.entry_id = entries.entry_id
 )
 
 select * from final

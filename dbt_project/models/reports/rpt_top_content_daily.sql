@@ -54,7 +54,8 @@ metrics as (
         max(aggregated.unique_known_users) over partner_day as max_unique_known_users
     from aggregated
     left join entries
-        on aggregated.entry_id = entries.entry_id
+        on aggregated.partner_id = entries.partner_id
+        and aggregated.entry_id = entries.entry_id
     window partner_day as (partition by aggregated.partner_id, aggregated.report_date)
 ),
 

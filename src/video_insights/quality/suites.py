@@ -55,8 +55,26 @@ FCT_DAILY = "fct_daily_entry_viewer_metrics"
 RPT_HIGHLIGHTS = "rpt_highlights_daily"
 RPT_DROPOFF = "rpt_content_dropoff_daily"
 RPT_TOP_CONTENT = "rpt_top_content_daily"
+# The report-catalog marts (docs/reports.md).
+RPT_MAP_OVERLAY = "rpt_map_overlay_daily"
+RPT_PLATFORMS = "rpt_platforms_daily"
+RPT_SYNDICATION = "rpt_top_syndication_daily"
+FCT_QOE = "fct_daily_qoe_metrics"
+FCT_QOE_PLAYS = "fct_qoe_plays"
+FCT_LIVE_MINUTES = "fct_live_session_minutes"
+FCT_SEGMENTS = "fct_daily_entry_viewer_segments"
+INT_WATCHED_INTERVALS = "int_watched_intervals"
+RPT_QOE = "rpt_qoe_daily"
+RPT_USAGE = "rpt_usage_monthly"
+FCT_DAILY_USAGE = "fct_daily_usage"
+FCT_BANDWIDTH = "fct_daily_entry_bandwidth"
+DIM_CHARGEBACK = "dim_entry_chargeback_categories"
+# Tables with a suite (fct_qoe_plays and int_watched_intervals are only read by other suites'
+# queries: they are in RELIED_COLUMNS, so their presence is checked, but have no suite).
 MARTS_TABLES = (INT_BEACONS_DEDUPED, FCT_PLAYS, FCT_DAILY, RPT_HIGHLIGHTS, RPT_DROPOFF,
-                RPT_TOP_CONTENT)
+                RPT_TOP_CONTENT, RPT_MAP_OVERLAY, RPT_PLATFORMS, RPT_SYNDICATION, FCT_QOE,
+                FCT_LIVE_MINUTES, FCT_SEGMENTS, RPT_QOE, RPT_USAGE, FCT_DAILY_USAGE,
+                FCT_BANDWIDTH, DIM_CHARGEBACK)
 
 PLAY = int(contract.EventType.PLAY)
 
@@ -78,6 +96,20 @@ FCT_DAILY_ADDITIVE = (
 )
 FUNNEL = ("count_plays_25", "count_plays_50", "count_plays_75", "count_plays_100")
 
+# The usage measures that can never be negative (docs/reports/category.md).
+USAGE_MONTHLY_MEASURES = (
+    "bandwidth_gb", "sum_view_period", "storage_gb", "transcoding_minutes",
+    "bandwidth_allowance_used_rate", "storage_allowance_used_rate",
+    "transcoding_allowance_used_rate",
+)
+DAILY_USAGE_MEASURES = ("storage_gb", "transcoding_minutes")
+BANDWIDTH_MEASURES = (
+    "count_view_beacons_with_bitrate", "count_view_beacons_without_bitrate",
+    "sum_delivered_secs", "sum_unmeasured_secs", "sum_delivered_kilobits",
+)
+# The QOE ratios of rpt_qoe_daily checked against thresholds.yml bounds.
+QOE_RATIOS = ("ebvs_ratio", "avg_session_error_rate", "avg_buffer_time")
+
 # Every build-DB column the marts checks read, with the type the checks assume. write_project()
 # and the tests create empty/fixture tables from this; it is also the list to compare with the
 # dbt models.
@@ -85,6 +117,7 @@ RELIED_COLUMNS: dict[str, dict[str, str]] = {
     INT_BEACONS_DEDUPED: {
         "beacon_id": "varchar", "event_type": "bigint", "partner_id": "bigint",
         "report_date": "date", "partner_timezone": "varchar", "received_at": "timestamp",
+        "playback_type": "varchar",
     },
     FCT_PLAYS: {"play_id": "varchar", "partner_id": "bigint", "report_date": "date"},
     FCT_DAILY: {
@@ -109,6 +142,58 @@ RELIED_COLUMNS: dict[str, dict[str, str]] = {
         "count_plays": "bigint", "unique_known_users": "bigint", "sum_view_period": "double",
         "load_play_ratio": "double", "avg_view_drop_off": "double",
         "avg_completion_rate": "double", "engagement_ranking": "double",
+    },
+    RPT_MAP_OVERLAY: {
+        "partner_id": "bigint", "report_date": "date", "country": "varchar",
+        "region": "varchar", "city": "varchar", "count_plays": "bigint",
+        "plays_distribution": "double", "unique_known_users": "bigint",
+    },
+    RPT_PLATFORMS: {
+        "partner_id": "bigint", "report_date": "date", "device": "varchar", "os": "varchar",
+        "browser": "varchar", "count_plays": "bigint", "plays_distribution": "double",
+        "unique_known_users": "bigint",
+    },
+    RPT_SYNDICATION: {
+        "partner_id": "bigint", "report_date": "date", "domain": "varchar",
+        "canonical_url": "varchar", "count_plays": "bigint", "plays_distribution": "double",
+        "unique_played_videos": "bigint",
+    },
+    FCT_QOE: {
+        "partner_id": "bigint", "report_date": "date", "playback_type": "varchar",
+        "count_plays": "bigint",
+    },
+    FCT_QOE_PLAYS: {"play_id": "varchar", "partner_id": "bigint", "report_date": "date"},
+    FCT_LIVE_MINUTES: {"partner_id": "bigint", "report_date": "date", "count_plays": "bigint"},
+    FCT_SEGMENTS: {
+        "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
+        "first_segment": "bigint", "last_segment": "bigint", "count_viewers": "bigint",
+    },
+    INT_WATCHED_INTERVALS: {
+        "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
+        "first_segment": "bigint", "last_segment": "bigint",
+    },
+    RPT_QOE: {
+        "partner_id": "bigint", "report_date": "date", "device": "varchar",
+        "count_plays": "bigint", "p50_join_time": "double", "p95_join_time": "double",
+        **{column: "double" for column in QOE_RATIOS},
+    },
+    RPT_USAGE: {
+        "partner_id": "bigint", "report_month": "date",
+        **{column: "double" for column in USAGE_MONTHLY_MEASURES},
+    },
+    FCT_DAILY_USAGE: {
+        "partner_id": "bigint", "report_date": "date",
+        **{column: "double" for column in DAILY_USAGE_MEASURES},
+    },
+    FCT_BANDWIDTH: {
+        "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
+        "playback_type": "varchar",
+        **{column: ("bigint" if column.startswith("count_") else "double")
+           for column in BANDWIDTH_MEASURES},
+    },
+    DIM_CHARGEBACK: {
+        "partner_id": "bigint", "entry_id": "varchar", "category_id": "varchar",
+        "chargeback_share": "double",
     },
 }
 
@@ -310,6 +395,12 @@ def build_suite_expectations(thresholds: dict[str, Any] | None = None
     bounds: dict[str, dict[str, float | None]] = marts["bounds"]
     tol = int(marts["reconcile_max_abs_diff"])
     min_plays = int(marts["quartile_checks_min_plays"])
+    dbt = dbt_vars()
+    report_types = tuple(dbt["report_playback_types"])
+    live_types = tuple(dbt["live_playback_types"])
+    sum_tol = float(marts["distribution_sum_max_abs_diff"])
+    share_tol = float(marts["chargeback_share_sum_max_abs_diff"])
+    excess = int(marts["segment_views_max_excess"])
     return {
         LANDED_GROUP: _landed_beacons(landed),
         f"{LANDED_GROUP}.quarantine": _landed_quarantine(landed),
@@ -319,7 +410,40 @@ def build_suite_expectations(thresholds: dict[str, Any] | None = None
         f"{MARTS_GROUP}.{RPT_HIGHLIGHTS}": _rpt_highlights(bounds, min_plays),
         f"{MARTS_GROUP}.{RPT_DROPOFF}": _rpt_dropoff(bounds, min_plays),
         f"{MARTS_GROUP}.{RPT_TOP_CONTENT}": _rpt_top_content(bounds, min_plays),
+        f"{MARTS_GROUP}.{RPT_MAP_OVERLAY}": _rpt_breakdown(
+            RPT_MAP_OVERLAY, ("country", "region", "city"), "countries", "unique_known_users",
+            report_types, bounds, tol, sum_tol),
+        f"{MARTS_GROUP}.{RPT_PLATFORMS}": _rpt_breakdown(
+            RPT_PLATFORMS, ("device", "os", "browser"), "devices", "unique_known_users",
+            report_types, bounds, tol, sum_tol),
+        f"{MARTS_GROUP}.{RPT_SYNDICATION}": _rpt_breakdown(
+            RPT_SYNDICATION, ("domain", "canonical_url"), "domains", "unique_played_videos",
+            report_types, bounds, tol, sum_tol),
+        f"{MARTS_GROUP}.{FCT_QOE}": _fct_qoe(tol),
+        f"{MARTS_GROUP}.{FCT_LIVE_MINUTES}": _fct_live_minutes(live_types, tol),
+        f"{MARTS_GROUP}.{FCT_SEGMENTS}": _fct_segments(excess),
+        f"{MARTS_GROUP}.{RPT_QOE}": _rpt_qoe(bounds),
+        f"{MARTS_GROUP}.{RPT_USAGE}": [_non_negative(
+            RPT_USAGE, "partner_id, report_month", USAGE_MONTHLY_MEASURES, "usage")],
+        f"{MARTS_GROUP}.{FCT_DAILY_USAGE}": [_non_negative(
+            FCT_DAILY_USAGE, "partner_id, report_date", DAILY_USAGE_MEASURES, "usage")],
+        f"{MARTS_GROUP}.{FCT_BANDWIDTH}": [_non_negative(
+            FCT_BANDWIDTH, "partner_id, report_date, entry_id, playback_type",
+            BANDWIDTH_MEASURES, "usage")],
+        f"{MARTS_GROUP}.{DIM_CHARGEBACK}": _dim_chargeback(bounds, share_tol),
     }
+
+
+DBT_PROJECT_PATH = PROJECT_ROOT / "dbt_project.yml"
+
+
+def dbt_vars(path: Path = DBT_PROJECT_PATH) -> dict[str, Any]:
+    """The dbt project's ``vars`` (the playback types the reports filter on come from there, so
+    the checks filter the same rows as the models)."""
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle)["vars"])
 
 
 def _landed_beacons(landed: dict[str, Any]) -> list[Expectation]:
@@ -628,6 +752,238 @@ def _rpt_dropoff(bounds: dict[str, dict[str, float | None]], min_plays: int
         _quartile_bounds(table, keys, "play_through_ratio", bounds["play_through_ratio"],
                          min_plays),
         _ratios_are_numbers(table, ", ".join(keys), ("play_through_ratio",)),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The report-catalog marts: reconciliations per partner-day, distributions, shares, bounds
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+
+
+def _reconcile_by(check: str, title: str, keys: tuple[str, ...], left: tuple[str, str, str],
+                  right: tuple[str, str, str], tolerance: float, *,
+                  one_sided: bool = False) -> Expectation:
+    """Two measures that must agree within ``tolerance`` per ``keys`` (a partner-day, ...).
+
+    Each side is (column, label, SQL returning ``keys`` and ``column``); a key on one side only
+    counts as 0 on the other. With ``one_sided`` only left - right > tolerance fails.
+    """
+    (lcol, llabel, lsql), (rcol, rlabel, rsql) = left, right
+    key_select = ", ".join(f"coalesce(l.{k}, r.{k}) as {k}" for k in keys)
+    join = " and ".join(f"l.{k} = r.{k}" for k in keys)
+    diff = f"coalesce(l.{lcol}, 0) - coalesce(r.{rcol}, 0)"
+    tol = _num(tolerance)
+    failing = f"{diff} > {tol}" if one_sided else f"abs({diff}) > {tol}"
+    expected = (f"{lcol} - {rcol} <= {tol}" if one_sided else f"|{lcol} - {rcol}| <= {tol}")
+    where = " ".join(f"{k} {{{k}}}" for k in keys)
+    return _rows(
+        check,
+        title,
+        f"per {', '.join(keys)}: {expected}",
+        f"{title}: differs on {{unexpected_count}} ({', '.join(keys)}), e.g. {where}: "
+        f"{llabel}={{{lcol}}} vs {rlabel}={{{rcol}}} (diff {{diff}})",
+        f"""
+        with l as (
+            {lsql}
+        ),
+        r as (
+            {rsql}
+        )
+        select {key_select}, coalesce(l.{lcol}, 0) as {lcol}, coalesce(r.{rcol}, 0) as {rcol},
+               {diff} as diff
+        from l
+        full outer join r on {join}
+        where {failing}
+        order by abs(diff) desc, {', '.join(keys)}
+        """,
+    )
+
+
+DAY = ("partner_id", "report_date")
+
+
+def _plays_by_day(table: str, column: str, where: str = "true") -> str:
+    return (f"select partner_id, report_date, sum(count_plays) as {column} "
+            f"from {table} where {where} group by all")
+
+
+def _rpt_breakdown(table: str, dims: tuple[str, ...], over: str, uniques: str,
+                   report_types: tuple[str, ...], bounds: dict[str, dict[str, float | None]],
+                   tol: int, sum_tol: float) -> list[Expectation]:
+    """MAP_OVERLAY / PLATFORMS / TOP_SYNDICATION: rows split a partner-day's plays."""
+    keys = ", ".join((*DAY, *dims))
+    return [
+        _reconcile_by(
+            f"{table}.plays_match_daily_metrics",
+            f"plays over {over} reconcile with the day",
+            DAY,
+            ("breakdown_plays", f"sum of {table}.count_plays over {over}",
+             _plays_by_day("{batch}", "breakdown_plays")),
+            ("day_plays", f"{FCT_DAILY}.count_plays ({'/'.join(report_types)})",
+             _plays_by_day(FCT_DAILY, "day_plays",
+                           f"playback_type in ({_quoted(report_types)})")),
+            tol,
+        ),
+        _rows(
+            f"{table}.plays_distribution_sums_to_one",
+            "plays_distribution sums to 1 per day",
+            f"per partner-day with plays: |sum(plays_distribution) - 1| <= {_num(sum_tol)} "
+            f"(0 on a day without plays)",
+            f"plays_distribution does not sum to 1 on {{unexpected_count}} partner-day(s) of "
+            f"{table}, e.g. partner {{partner_id}} on {{report_date}}: "
+            f"sum={{distribution_sum}} vs expected {{expected_sum}} "
+            f"({{rows}} rows, {{count_plays}} plays)",
+            f"""
+            select partner_id, report_date, count(*) as rows,
+                   sum(count_plays) as count_plays,
+                   sum(plays_distribution) as distribution_sum,
+                   case when sum(count_plays) > 0 then 1 else 0 end as expected_sum
+            from {{batch}}
+            group by all
+            having abs(sum(plays_distribution)
+                       - case when sum(count_plays) > 0 then 1 else 0 end) > {_num(sum_tol)}
+            order by partner_id, report_date
+            """,
+        ),
+        _between(table, "plays_distribution", bounds["plays_distribution"]),
+        _a_ge_b(table, "count_plays", uniques, f"{uniques}_le_plays",
+                f"{uniques.replace('_', ' ')} <= plays"),
+        _ratios_are_numbers(table, keys, ("plays_distribution",)),
+    ]
+
+
+def _fct_qoe(tol: int) -> list[Expectation]:
+    table = FCT_QOE
+    qoe_plays = ("qoe_metrics_plays", f"{table}.count_plays",
+                 _plays_by_day("{batch}", "qoe_metrics_plays"))
+    return [
+        _reconcile_by(
+            f"{table}.plays_match_qoe_plays",
+            "QOE plays reconcile",
+            DAY,
+            qoe_plays,
+            ("qoe_plays", f"{FCT_QOE_PLAYS} rows",
+             f"select partner_id, report_date, count(*) as qoe_plays from {FCT_QOE_PLAYS} "
+             "group by all"),
+            tol,
+        ),
+        _reconcile_by(
+            f"{table}.plays_match_play_beacons",
+            "QOE plays reconcile",
+            DAY,
+            qoe_plays,
+            ("play_beacons", f"PLAY beacons in {INT_BEACONS_DEDUPED}",
+             f"select partner_id, report_date, count(*) as play_beacons "
+             f"from {INT_BEACONS_DEDUPED} where event_type = {PLAY} group by all"),
+            tol,
+        ),
+    ]
+
+
+def _fct_live_minutes(live_types: tuple[str, ...], tol: int) -> list[Expectation]:
+    table = FCT_LIVE_MINUTES
+    return [
+        _reconcile_by(
+            f"{table}.plays_match_live_play_beacons",
+            "live plays reconcile",
+            DAY,
+            ("live_plays", f"{table}.count_plays",
+             _plays_by_day("{batch}", "live_plays")),
+            ("live_play_beacons",
+             f"{'/'.join(live_types)} PLAY beacons in {INT_BEACONS_DEDUPED}",
+             f"select partner_id, report_date, count(*) as live_play_beacons "
+             f"from {INT_BEACONS_DEDUPED} where event_type = {PLAY} "
+             f"and playback_type in ({_quoted(live_types)}) group by all"),
+            tol,
+        ),
+    ]
+
+
+def _fct_segments(excess: int) -> list[Expectation]:
+    table = FCT_SEGMENTS
+    keys = (*DAY, "entry_id")
+    return [
+        _reconcile_by(
+            f"{table}.views_within_watched_intervals",
+            "segment views within the watched intervals",
+            keys,
+            ("segment_views", "segment views (count_viewers x segments of the runs)",
+             "select partner_id, report_date, entry_id, "
+             "sum(count_viewers * (last_segment - first_segment + 1)) as segment_views "
+             "from {batch} group by all"),
+            ("interval_segments", f"segments of the {INT_WATCHED_INTERVALS}",
+             "select partner_id, report_date, entry_id, "
+             "sum(last_segment - first_segment + 1) as interval_segments "
+             f"from {INT_WATCHED_INTERVALS} where first_segment is not null group by all"),
+            excess,
+            one_sided=True,
+        ),
+        _rows(
+            f"{table}.runs_well_formed",
+            "segment runs well formed",
+            "1 <= first_segment <= last_segment and count_viewers > 0",
+            f"malformed segment run in {{unexpected_count}} {table} rows, e.g. {{row}}",
+            """
+            select partner_id, report_date, entry_id, first_segment, last_segment, count_viewers
+            from {batch}
+            where not (first_segment >= 1 and last_segment >= first_segment
+                       and count_viewers > 0)
+            """,
+        ),
+    ]
+
+
+def _rpt_qoe(bounds: dict[str, dict[str, float | None]]) -> list[Expectation]:
+    table = RPT_QOE
+    return [
+        *(_between(table, column, bounds[column]) for column in QOE_RATIOS),
+        _a_ge_b(table, "p95_join_time", "p50_join_time", "p50_le_p95_join_time",
+                "p50 join time <= p95 join time"),
+        _ratios_are_numbers(table, "partner_id, report_date, device",
+                            (*QOE_RATIOS, "p50_join_time", "p95_join_time")),
+    ]
+
+
+def _non_negative(table: str, keys: str, columns: tuple[str, ...], what: str
+                  ) -> Expectation:
+    return _rows(
+        f"{table}.{what}_non_negative",
+        f"{what} never negative",
+        f"{', '.join(columns)} >= 0",
+        f"negative {what} in {{unexpected_count}} {table} rows, e.g. {{row}}",
+        f"""
+        select {keys}, {', '.join(columns)}
+        from {{batch}}
+        where least({', '.join(columns)}) < 0
+        """,
+    )
+
+
+def _dim_chargeback(bounds: dict[str, dict[str, float | None]], share_tol: float
+                    ) -> list[Expectation]:
+    table = DIM_CHARGEBACK
+    return [
+        _between(table, "chargeback_share", bounds["chargeback_share"]),
+        _rows(
+            f"{table}.shares_sum_to_one",
+            "chargeback shares sum to 1 per entry",
+            f"per partner and entry: |sum(chargeback_share) - 1| <= {_num(share_tol)}",
+            "chargeback shares do not sum to 1 for {unexpected_count} entr(y/ies), e.g. "
+            "entry {entry_id} of partner {partner_id}: sum={share_sum} vs expected 1 "
+            "over {categories} categories",
+            f"""
+            select partner_id, entry_id, count(*) as categories,
+                   sum(chargeback_share) as share_sum
+            from {{batch}}
+            group by all
+            having abs(sum(chargeback_share) - 1) > {_num(share_tol)}
+                or sum(chargeback_share) is null
+            order by partner_id, entry_id
+            """,
+        ),
     ]
 
 

@@ -39,6 +39,12 @@ ALL_FILTERS = (
 )
 
 
+# Report types that accept `--dimension` (rows grouped by ONE chosen dimension, e.g. QOE by
+# device) register their choices here: report type name -> allowed values. Every other report
+# type rejects the option.
+DIMENSION_CHOICES: dict[str, tuple[str, ...]] = {}
+
+
 class ReportError(VideoInsightsError):
     """A report request that cannot be answered; the message says which parameter and why."""
 
@@ -57,6 +63,7 @@ class ReportRequest:
     object_ids: list[str] | None = None
     compare_from_day: date | None = None
     compare_to_day: date | None = None
+    dimension: str | None = None  # --dimension: see DIMENSION_CHOICES
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,15 @@ def check_request(request: ReportRequest, report: ReportType) -> None:
         raise ReportError(f"--limit must be between 1 and {MAX_PAGE_SIZE}, not {request.limit}")
     if request.page < 1:
         raise ReportError(f"--page must be 1 or more, not {request.page}")
+    if request.dimension is not None:
+        choices = DIMENSION_CHOICES.get(report.name, ())
+        if not choices:
+            raise ReportError(f"--dimension does not apply to {report.name}")
+        if request.dimension not in choices:
+            raise ReportError(
+                f"--dimension must be one of {', '.join(choices)} for {report.name}, "
+                f"not {request.dimension!r}"
+            )
     if report.object_ids_required and not request.object_ids:
         raise ReportError(f"{report.name} needs --object-ids")
     for name in request.filters:

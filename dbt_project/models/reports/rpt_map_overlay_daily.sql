@@ -1,0 +1,54 @@
+{#-
+    MAP_OVERLAY per partner, local day and place (country, region, city), for
+    var('report_playback_types'). Every figure is computed for the row itself from the viewer
+    grain, so unique_known_users is exact per row (a viewer seen in two cities counts in both;
+    the rows of a day do not add up to the day's unique viewers). plays_distribution is the row's
+    share of the plays of its partner and day.
+-#}
+with
+
+daily_viewer_metrics as (
+    select * from {{ ref('fct_daily_entry_viewer_metrics') }}
+    where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+),
+
+aggregated as (
+    select
+        partner_id,
+        report_date,
+        country,
+        country_name,
+        region,
+        city,
+        cast(sum(count_plays) as bigint) as count_plays,
+        cast(sum(count_loads) as bigint) as count_loads,
+        cast(sum(sum_covered_segments) as bigint) as sum_covered_segments,
+        {{ unique_known_users('user_id', 'count_plays') }} as unique_known_users
+    from daily_viewer_metrics
+    group by all
+),
+
+day_totals as (
+    select
+        *,
+        sum(count_plays) over (partition by partner_id, report_date) as day_count_plays
+    from aggregated
+),
+
+final as (
+    select
+        partner_id,
+        report_date,
+        country,
+        country_name,
+        region,
+        city,
+        count_plays,
+        {{ plays_distribution('count_plays', 'day_count_plays') }} as plays_distribution,
+        count_loads,
+        unique_known_users,
+        {{ avg_completion_rate('sum_covered_segments', 'count_plays') }} as avg_completion_rate
+    from day_totals
+)
+
+select * from final
