@@ -623,13 +623,16 @@ def _viewers_le_plays(table: str) -> Expectation:
 # UTC: its plays began the evening before) or an entry-day with a handful of plays, a day can
 # hold more 50% than 25% beacons, or more quartile beacons than 4 per play. So the funnel and
 # the quartile ratios are checked on partner-days the landed data covers completely (from the
-# first to the last UTC day of int_beacons_deduped.received_at, in the partner's time zone) and
+# first UTC day of int_beacons_deduped.received_at to its last beacon, in the partner's time
+# zone) and
 # rows with at least `min_plays` plays (thresholds.yml). The other bounds hold by formula on
 # every row and are checked everywhere.
 COMPLETE_DAYS_CTE = f"""
 covered as (
     select date_trunc('day', min(received_at)) as covered_from,
-           date_trunc('day', max(received_at)) + interval 1 day as covered_to
+           -- a day is complete only once beacons after its end have landed: rounding the
+           -- last beacon up to midnight would take a day cut off at 01:00 for a whole one
+           max(received_at) as covered_to
     from {INT_BEACONS_DEDUPED}
 ),
 complete_days as (
