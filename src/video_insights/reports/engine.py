@@ -284,25 +284,41 @@ def relative_change(current: Any, previous: Any) -> Any:
     return (current - previous) / previous if previous else 0.0
 
 
+def _period_index(label: Any, start: date) -> Any:
+    """Position of a period label ('YYYY-MM-DD' or 'YYYY-MM') counted from the range's start."""
+    text = str(label)
+    if len(text) == 7:  # a month
+        year, month = int(text[:4]), int(text[5:7])
+        return (year - start.year) * 12 + month - start.month
+    return (date.fromisoformat(text[:10]) - start).days
+
+
 def _with_comparison(
     columns: list[str],
     rows: list[list[Any]],
     compare_rows: list[list[Any]],
     dims: list[str],
     metrics: list[str],
-    by_position: bool,
+    periods: tuple[date, date] | None,
 ) -> tuple[list[str], list[list[Any]]]:
+    """Each row gains the compared range's values and the relative change. Rows pair up by their
+    dimension values; periods (days, months) pair up by their position in their own range
+    (``periods`` = the two range starts), so Monday-Tuesday compares with the previous week's
+    Monday-Tuesday."""
     index = {column: n for n, column in enumerate(columns)}
-    if by_position:
-        keyed = dict(enumerate(compare_rows))
-        keys = list(range(len(rows)))
-    else:
-        keyed = {tuple(row[index[d]] for d in dims): row for row in compare_rows}
-        keys = [tuple(row[index[d]] for d in dims) for row in rows]
+
+    def key(row: list[Any], start: date | None) -> tuple[Any, ...]:
+        values = [row[index[d]] for d in dims]
+        if start is not None:
+            values[0] = _period_index(values[0], start)
+        return tuple(values)
+
+    start, compare_start = periods if periods else (None, None)
+    keyed = {key(row, compare_start): row for row in compare_rows}
     new_columns = columns + [f"{m}_compare" for m in metrics] + [f"{m}_change" for m in metrics]
     out = []
-    for key, row in zip(keys, rows, strict=True):
-        other = keyed.get(key)
+    for row in rows:
+        other = keyed.get(key(row, start))
         previous = [other[index[m]] if other else 0 for m in metrics]
         changes = [
             relative_change(row[index[m]], prev) for m, prev in zip(metrics, previous, strict=True)
@@ -358,7 +374,14 @@ def run_report(request: ReportRequest, warehouse: WarehousePaths | Path | str) -
             _c, compare_rows = _fetch(con, f"select * from ({csql}) order by {order}", cparams)
             columns_before = columns
             columns, rows = _with_comparison(
-                columns, rows, compare_rows, dims, metric_names, by_position=report.time_dimension
+                columns,
+                rows,
+                compare_rows,
+                dims,
+                metric_names,
+                periods=(request.from_day, request.compare_from_day)
+                if dims[:1] in (["date"], ["month"])
+                else None,
             )
             tsql, tparams = query(True, request.compare_from_day, request.compare_to_day)
             tcols, trows = _fetch(con, tsql, tparams)
