@@ -8,7 +8,8 @@ plain SQL following metrics.md, so every count reconciles and every ratio is in 
 The report-catalog marts (docs/reports.md) are there too: on 2026-01-01 the VOD plays come from
 two countries (US: s1, s3; DE: s2), two devices and three referrer domains, so the breakdown
 reports have more than one row per day; s5 is the live play; entry e1 is in two top-level
-categories (chargeback 1/2 each), e2 in none.
+categories (chargeback 1/2 each), e2 in none (the uncategorized row); the chargeback rows
+(rpt_usage_by_category_monthly) add up to rpt_usage_monthly.
 """
 
 from __future__ import annotations
@@ -441,13 +442,20 @@ def _build_catalog_marts(paths: WarehousePaths) -> None:
                        max(storage_gb) as storage_gb,
                        sum(transcoding_minutes) as transcoding_minutes
                 from fct_daily_usage group by all
+            ),
+            v as (
+                select partner_id, date_trunc('month', report_date)::date as report_month,
+                       sum(sum_view_period_secs) / 60 as sum_view_period
+                from fct_daily_entry_viewer_metrics group by all
             )
-            select partner_id, report_month, b.bandwidth_gb, 4.0 as sum_view_period,
+            select partner_id, report_month, coalesce(b.bandwidth_gb, 0) as bandwidth_gb,
+                   coalesce(v.sum_view_period, 0) as sum_view_period,
                    u.storage_gb, u.transcoding_minutes,
-                   b.bandwidth_gb / 100 as bandwidth_allowance_used_rate,
+                   coalesce(b.bandwidth_gb, 0) / 100 as bandwidth_allowance_used_rate,
                    u.storage_gb / 100 as storage_allowance_used_rate,
                    u.transcoding_minutes / 1000 as transcoding_allowance_used_rate
             from b full outer join u using (partner_id, report_month)
+            full outer join v using (partner_id, report_month)
         """)
         con.execute(f"""
             create table dim_entry_chargeback_categories as
@@ -457,4 +465,32 @@ def _build_catalog_marts(paths: WarehousePaths) -> None:
                 ({PARTNER}::bigint, 'e2', 'uncategorized', 'Uncategorized', 1, 1.0)
             ) as t (partner_id, entry_id, category_id, category_name, top_level_categories,
                     chargeback_share)
+        """)
+        # the chargeback (USAGE_BY_CATEGORY): each entry's bandwidth and minutes (every playback
+        # type) times its shares; e2, in no category, goes to the uncategorized row
+        con.execute("""
+            create table rpt_usage_by_category_monthly as
+            with usage as (
+                select partner_id, date_trunc('month', report_date)::date as report_month,
+                       entry_id, sum(sum_delivered_kilobits) as kilobits, 0.0 as secs
+                from fct_daily_entry_bandwidth group by all
+                union all
+                select partner_id, date_trunc('month', report_date)::date, entry_id, 0.0,
+                       sum(sum_view_period_secs)
+                from fct_daily_entry_viewer_metrics group by all
+            ),
+            charged as (
+                select u.partner_id, u.report_month, c.category_id, c.category_name,
+                       sum(u.kilobits * c.chargeback_share) as kilobits,
+                       sum(u.secs * c.chargeback_share) as secs
+                from usage as u
+                inner join dim_entry_chargeback_categories as c
+                    on u.partner_id = c.partner_id and u.entry_id = c.entry_id
+                group by all
+            )
+            select partner_id, report_month, category_id, category_name,
+                   kilobits / 8e6 as bandwidth_gb, secs / 60 as sum_view_period,
+                   kilobits / sum(kilobits) over (partition by partner_id, report_month)
+                       as bandwidth_share
+            from charged
         """)

@@ -63,6 +63,9 @@ def test_good_warehouse_passes_every_check(good_result: QualityResult):
         "rpt_usage_monthly.usage_non_negative", "fct_daily_usage.usage_non_negative",
         "fct_daily_entry_bandwidth.usage_non_negative",
         "dim_entry_chargeback_categories.shares_sum_to_one",
+        "dim_entry_chargeback_categories.plays_split_over_categories",
+        "rpt_usage_by_category_monthly.usage_matches_usage_monthly",
+        "rpt_usage_by_category_monthly.usage_non_negative",
     ):
         assert name in names, name
     good_result.raise_for_failure()  # no-op
@@ -267,7 +270,35 @@ VARIANTS: dict[str, tuple[Callable[[Fixture], None], str, dict[str, tuple[Any, i
              "where category_id = 'c2'"),
         "marts",
         {"dim_entry_chargeback_categories.shares_sum_to_one": (
-            [{"partner_id": 101, "entry_id": "e1", "categories": 2, "share_sum": 0.9}], 1)},
+            [{"partner_id": 101, "entry_id": "e1", "categories": 2, "share_sum": 0.9}], 1),
+         # e1's two VOD plays of 2026-01-01 are then charged 0.9 each
+         "dim_entry_chargeback_categories.plays_split_over_categories": (
+            [{"partner_id": 101, "report_date": "2026-01-01",
+              "category_plays": pytest.approx(2.8), "day_plays": 3,
+              "diff": pytest.approx(-0.2)}], 1)},
+    ),
+    "an entry without categories lost from the chargeback": (
+        # e2 is in no category: without its uncategorized row its plays are charged to no one
+        _sql("delete from dim_entry_chargeback_categories where entry_id = 'e2'"),
+        "marts",
+        {"dim_entry_chargeback_categories.plays_split_over_categories": (
+            [{"partner_id": 101, "report_date": "2026-01-01", "category_plays": 2.0,
+              "day_plays": 3, "diff": -1.0},
+             {"partner_id": 101, "report_date": "2026-01-02", "category_plays": 0.0,
+              "day_plays": 1, "diff": -1.0}], 2)},
+    ),
+    "a category's usage lost from the chargeback report": (
+        # c2 held half of e1: 48000 kilobits (0.006 GB) and 90 seconds (1.5 minutes)
+        _sql("delete from rpt_usage_by_category_monthly where category_id = 'c2'"),
+        "marts",
+        {"rpt_usage_by_category_monthly.usage_matches_usage_monthly": (
+            [{"partner_id": 101, "report_month": "2026-01-01",
+              "category_bandwidth_gb": pytest.approx(0.012),
+              "usage_bandwidth_gb": pytest.approx(0.018),
+              "bandwidth_gb_diff": pytest.approx(-0.006),
+              "category_sum_view_period": pytest.approx(3.5),
+              "usage_sum_view_period": pytest.approx(5.0),
+              "sum_view_period_diff": pytest.approx(-1.5)}], 1)},
     ),
     "manifest count mismatch": (
         lambda fx: fx.rewrite_manifest("a", "landed_rows = landed_rows + 2"),

@@ -66,6 +66,7 @@ FCT_SEGMENTS = "fct_daily_entry_viewer_segments"
 INT_WATCHED_INTERVALS = "int_watched_intervals"
 RPT_QOE = "rpt_qoe_daily"
 RPT_USAGE = "rpt_usage_monthly"
+RPT_USAGE_BY_CATEGORY = "rpt_usage_by_category_monthly"
 FCT_DAILY_USAGE = "fct_daily_usage"
 FCT_BANDWIDTH = "fct_daily_entry_bandwidth"
 DIM_CHARGEBACK = "dim_entry_chargeback_categories"
@@ -74,7 +75,7 @@ DIM_CHARGEBACK = "dim_entry_chargeback_categories"
 MARTS_TABLES = (INT_BEACONS_DEDUPED, FCT_PLAYS, FCT_DAILY, RPT_HIGHLIGHTS, RPT_DROPOFF,
                 RPT_TOP_CONTENT, RPT_MAP_OVERLAY, RPT_PLATFORMS, RPT_SYNDICATION, FCT_QOE,
                 FCT_LIVE_MINUTES, FCT_SEGMENTS, RPT_QOE, RPT_USAGE, FCT_DAILY_USAGE,
-                FCT_BANDWIDTH, DIM_CHARGEBACK)
+                FCT_BANDWIDTH, DIM_CHARGEBACK, RPT_USAGE_BY_CATEGORY)
 
 PLAY = int(contract.EventType.PLAY)
 
@@ -103,6 +104,8 @@ USAGE_MONTHLY_MEASURES = (
     "transcoding_allowance_used_rate",
 )
 DAILY_USAGE_MEASURES = ("storage_gb", "transcoding_minutes")
+# The measures of rpt_usage_by_category_monthly that add up to rpt_usage_monthly per partner-month.
+USAGE_BY_CATEGORY_MEASURES = ("bandwidth_gb", "sum_view_period")
 BANDWIDTH_MEASURES = (
     "count_view_beacons_with_bitrate", "count_view_beacons_without_bitrate",
     "sum_delivered_secs", "sum_unmeasured_secs", "sum_delivered_kilobits",
@@ -194,6 +197,10 @@ RELIED_COLUMNS: dict[str, dict[str, str]] = {
     DIM_CHARGEBACK: {
         "partner_id": "bigint", "entry_id": "varchar", "category_id": "varchar",
         "chargeback_share": "double",
+    },
+    RPT_USAGE_BY_CATEGORY: {
+        "partner_id": "bigint", "report_month": "date", "category_id": "varchar",
+        **{column: "double" for column in USAGE_BY_CATEGORY_MEASURES},
     },
 }
 
@@ -401,6 +408,8 @@ def build_suite_expectations(thresholds: dict[str, Any] | None = None
     sum_tol = float(marts["distribution_sum_max_abs_diff"])
     share_tol = float(marts["chargeback_share_sum_max_abs_diff"])
     excess = int(marts["segment_views_max_excess"])
+    usage_tol = float(marts["usage_by_category_max_abs_diff"])
+    category_plays_tol = float(marts["category_plays_max_abs_diff"])
     return {
         LANDED_GROUP: _landed_beacons(landed),
         f"{LANDED_GROUP}.quarantine": _landed_quarantine(landed),
@@ -430,7 +439,9 @@ def build_suite_expectations(thresholds: dict[str, Any] | None = None
         f"{MARTS_GROUP}.{FCT_BANDWIDTH}": [_non_negative(
             FCT_BANDWIDTH, "partner_id, report_date, entry_id, playback_type",
             BANDWIDTH_MEASURES, "usage")],
-        f"{MARTS_GROUP}.{DIM_CHARGEBACK}": _dim_chargeback(bounds, share_tol),
+        f"{MARTS_GROUP}.{DIM_CHARGEBACK}": _dim_chargeback(bounds, share_tol, report_types,
+                                                           category_plays_tol),
+        f"{MARTS_GROUP}.{RPT_USAGE_BY_CATEGORY}": _rpt_usage_by_category(usage_tol),
     }
 
 
@@ -965,8 +976,8 @@ def _non_negative(table: str, keys: str, columns: tuple[str, ...], what: str
     )
 
 
-def _dim_chargeback(bounds: dict[str, dict[str, float | None]], share_tol: float
-                    ) -> list[Expectation]:
+def _dim_chargeback(bounds: dict[str, dict[str, float | None]], share_tol: float,
+                    report_types: tuple[str, ...], plays_tol: float) -> list[Expectation]:
     table = DIM_CHARGEBACK
     return [
         _between(table, "chargeback_share", bounds["chargeback_share"]),
@@ -987,6 +998,74 @@ def _dim_chargeback(bounds: dict[str, dict[str, float | None]], share_tol: float
             order by partner_id, entry_id
             """,
         ),
+        # Every play is attributed to the top-level categories exactly once: an entry's plays
+        # times its shares (1 / N per category, the uncategorized row for an entry in none;
+        # dim_entries holds every entry seen in beacons, so every played entry has a row) add
+        # up to the day's plays. Category *content* (dim_entry_categories) overlaps through
+        # the hierarchy and does not add up; the chargeback split does.
+        _reconcile_by(
+            f"{table}.plays_split_over_categories",
+            "plays split over the top-level categories reconcile with the day",
+            DAY,
+            ("category_plays",
+             f"sum over (entry, category) of chargeback_share x {FCT_DAILY}.count_plays",
+             f"select d.partner_id, d.report_date, "
+             f"sum(d.count_plays * c.chargeback_share) as category_plays "
+             f"from {FCT_DAILY} as d inner join {{batch}} as c "
+             f"on d.partner_id = c.partner_id and d.entry_id = c.entry_id "
+             f"where d.playback_type in ({_quoted(report_types)}) group by all"),
+            ("day_plays", f"{FCT_DAILY}.count_plays ({'/'.join(report_types)})",
+             _plays_by_day(FCT_DAILY, "day_plays",
+                           f"playback_type in ({_quoted(report_types)})")),
+            plays_tol,
+        ),
+    ]
+
+
+def _rpt_usage_by_category(tol: float) -> list[Expectation]:
+    """The chargeback rows of a partner-month add up to its rpt_usage_monthly figures (both
+    tables count var('usage_playback_types'); the uncategorized row is one of the rows; a month
+    with only storage/transcoding has no category row and 0 bandwidth and minutes)."""
+    table = RPT_USAGE_BY_CATEGORY
+    keys = ("partner_id", "report_month")
+    key_select = ", ".join(f"coalesce(c.{k}, u.{k}) as {k}" for k in keys)
+    columns, failing, parts = [], [], []
+    for measure in USAGE_BY_CATEGORY_MEASURES:
+        diff = f"coalesce(c.{measure}, 0) - coalesce(u.{measure}, 0)"
+        columns.append(f"coalesce(c.{measure}, 0) as category_{measure}, "
+                       f"coalesce(u.{measure}, 0) as usage_{measure}, "
+                       f"{diff} as {measure}_diff")
+        failing.append(f"abs({diff}) > {_num(tol)}")
+        parts.append(f"{measure} sum over categories={{category_{measure}}} vs "
+                     f"{RPT_USAGE}={{usage_{measure}}} (diff {{{measure}_diff}})")
+    measures = " and ".join(USAGE_BY_CATEGORY_MEASURES)
+    return [
+        _rows(
+            f"{table}.usage_matches_usage_monthly",
+            "chargeback rows add up to the month's usage",
+            f"per partner-month, for {measures}: |sum over categories (uncategorized "
+            f"included) - {RPT_USAGE}| <= {_num(tol)}",
+            f"chargeback rows do not add up to {RPT_USAGE} on {{unexpected_count}} "
+            f"partner-month(s), e.g. partner {{partner_id}} in {{report_month}}: "
+            + "; ".join(parts),
+            f"""
+            with c as (
+                select partner_id, report_month,
+                       {', '.join(f'sum({m}) as {m}' for m in USAGE_BY_CATEGORY_MEASURES)}
+                from {{batch}}
+                group by all
+            )
+            select {key_select},
+                   {(',' + chr(10) + '                   ').join(columns)}
+            from c
+            full outer join {RPT_USAGE} as u
+                on c.partner_id = u.partner_id and c.report_month = u.report_month
+            where {' or '.join(failing)}
+            order by {', '.join(keys)}
+            """,
+        ),
+        _non_negative(table, "partner_id, report_month, category_id",
+                      USAGE_BY_CATEGORY_MEASURES, "usage"),
     ]
 
 
