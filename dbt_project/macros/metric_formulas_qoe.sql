@@ -94,15 +94,6 @@
 {%- endmacro %}
 
 
-{#-
-    A viewer-context dimension (country, region, city, device, os, browser) as the QOE and LIVE
-    marts keep it: never NULL, so every filter and group-by sees one stable value.
--#}
-{% macro qoe_context_value(column) -%}
-    coalesce({{ column }}, '{{ var("unknown_context_value", "Unknown") }}')
-{%- endmacro %}
-
-
 {#- A UTC offset in minutes as ISO 8601 text: 60 -> '+01:00', -330 -> '-05:30'. -#}
 {% macro utc_offset_label(offset_minutes) -%}
     (case when ({{ offset_minutes }}) < 0 then '-' else '+' end

@@ -50,23 +50,6 @@
 {%- endmacro %}
 
 
-{#-
-    Not a formula: the viewer context the segments group's marts keep, the same columns and the
-    same normalization as fct_daily_entry_viewer_metrics (a value a beacon lacks is
-    var('unknown_context_value')), so every filter of reports.md applies to their reports too.
--#}
-{% macro segments_context_columns() -%}
-    {{ return(['country', 'country_name', 'region', 'city', 'device', 'os', 'browser', 'domain', 'canonical_url', 'playback_context']) }}
-{%- endmacro %}
-
-{% macro segments_context_values(relation_alias) -%}
-    {%- for column in segments_context_columns() %}
-    coalesce(nullif(trim({{ relation_alias }}.{{ column }}), ''), '{{ var("unknown_context_value", "Unknown") }}') as {{ column }}
-    {{- "," if not loop.last }}
-    {%- endfor %}
-{%- endmacro %}
-
-
 {#- The DuckDB macros of this group: name -> argument names, in order. -#}
 {% macro metric_macro_signatures_segments() -%}
     {{ return({

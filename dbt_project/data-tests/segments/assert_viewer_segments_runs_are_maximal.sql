@@ -11,7 +11,7 @@ runs as (
     window viewer_entry_day as (
         partition by
             partner_id, report_date, entry_id, user_id, playback_type,
-            {{ segments_context_columns() | join(', ') }}
+            {{ viewer_context_columns() | join(', ') }}
         order by first_segment
     )
 ),

@@ -35,13 +35,7 @@ beacons_in_context as (
         user_id,
         playback_type,
         event_type,
-        {%- for column in ['country', 'country_name', 'region', 'city', 'device', 'os', 'browser', 'domain', 'canonical_url', 'playback_context'] %}
-        case
-            when trim({{ column }}) <> '' then {{ column }}
-            else '{{ var("unknown_context_value") }}'
-        end as {{ column }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        {{ context_values() }}
     from beacons
 ),
 

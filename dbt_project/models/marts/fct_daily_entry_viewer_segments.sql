@@ -17,7 +17,7 @@
     an interval belongs to its play's PLAY beacon: it falls on that beacon's day and in its
     context (geo, device, referrer, playback context; var('unknown_context_value') when absent).
 -#}
-{%- set viewer_key = ['partner_id', 'report_date', 'entry_id', 'user_id', 'playback_type'] + segments_context_columns() %}
+{%- set viewer_key = ['partner_id', 'report_date', 'entry_id', 'user_id', 'playback_type'] + viewer_context_columns() %}
 with
 
 watched_intervals as (
@@ -36,7 +36,7 @@ intervals_in_context as (
         watched_intervals.entry_id,
         watched_intervals.user_id,
         watched_intervals.playback_type,
-        {{ segments_context_values('plays') }},
+        {{ context_values('plays') }},
         watched_intervals.first_segment,
         watched_intervals.last_segment
     from watched_intervals

@@ -25,7 +25,7 @@ final as (
         coalesce(hotspot_id, '{{ var("unknown_name") }}') as hotspot_id,
         user_id,
         playback_type,
-        {{ segments_context_values('clicks') }},
+        {{ context_values('clicks') }},
         count(*) as count_hotspot_clicked
     from clicks
     group by all

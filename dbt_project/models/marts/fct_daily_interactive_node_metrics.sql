@@ -36,7 +36,7 @@ node_play_coverage as (
         coalesce(node_plays.node_id, node_plays.entry_id) as node_id,
         node_plays.user_id,
         node_plays.playback_type,
-        {{ segments_context_values('node_plays') }},
+        {{ context_values('node_plays') }},
         coalesce(plays.covered_segments, 0) as covered_segments
     from node_plays
     left join play_beacons
@@ -53,7 +53,7 @@ final as (
         node_id,
         user_id,
         playback_type,
-        {{ segments_context_columns() | join(', ') }},
+        {{ viewer_context_columns() | join(', ') }},
         count(*) as count_node_plays,
         cast(sum(covered_segments) as bigint) as sum_node_covered_segments
     from node_play_coverage

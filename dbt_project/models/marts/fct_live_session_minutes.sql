@@ -37,13 +37,7 @@ live_beacons as (
         beacons.user_id,
         beacons.playback_type,
         beacons.event_type,
-        {{ qoe_context_value('beacons.country') }} as country,
-        {{ qoe_context_value('beacons.country_name') }} as country_name,
-        {{ qoe_context_value('beacons.region') }} as region,
-        {{ qoe_context_value('beacons.city') }} as city,
-        {{ qoe_context_value('beacons.device') }} as device,
-        {{ qoe_context_value('beacons.os') }} as os,
-        {{ qoe_context_value('beacons.browser') }} as browser,
+        {{ context_values('beacons', 'geo_and_device') }},
         coalesce(play_beacons.play_time_added, 0.0) as play_time_added
     from beacons
     left join play_beacons
