@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: setup demo test lint bench lock clean
+.PHONY: setup browser demo test lint bench lock clean
 
 setup: $(STAMP)
 
@@ -22,7 +22,14 @@ $(STAMP): requirements.lock pyproject.toml
 demo: setup
 	$(BIN)/video-insights demo
 
-test: setup
+# Debian's Chromium (browser tests: dashboards, the real player) and ffmpeg (the player test's video).
+# Where they cannot be installed, the tests that need them say so plainly (they report a skip).
+browser:
+	@command -v chromium >/dev/null && command -v ffmpeg >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver ffmpeg) || \
+	  echo "warning: could not install chromium/ffmpeg: the browser tests will report why they skip" >&2
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 lint: setup

@@ -6,7 +6,6 @@ message (file, line, field or check) and exit non-zero, never a traceback.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable
@@ -17,58 +16,21 @@ from typing import Any
 import click
 
 from video_insights import log
-from video_insights.config import INBOX_ENV, WAREHOUSE_ENV, default_inbox, default_warehouse
-from video_insights.errors import VideoInsightsError
+from video_insights.cli_support import (
+    csv_list,
+    friendly_errors,
+    inbox_option,
+    parse_day,
+    warehouse_option,
+)
+from video_insights.config import default_inbox, default_warehouse
 
 DEMO_START = date(2026, 11, 1)
 
 
-def _friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except VideoInsightsError as error:
-            click.secho(f"error: {error}", fg="red", err=True)
-            sys.exit(1)
-        except Exception as error:  # the steps' own errors that do not share our base class
-            if type(error).__module__.startswith("video_insights"):
-                click.secho(f"error: {error}", fg="red", err=True)
-                sys.exit(1)
-            raise
-
-    return wrapper
-
-
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
-
-
-def _csv_list(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-warehouse_option = click.option(
-    "--warehouse",
-    type=click.Path(path_type=Path),
-    default=None,
-    envvar=WAREHOUSE_ENV,
-    help=f"Warehouse directory (default ${WAREHOUSE_ENV} or ./data/warehouse).",
-)
-inbox_option = click.option(
-    "--inbox",
-    type=click.Path(path_type=Path),
-    default=None,
-    envvar=INBOX_ENV,
-    help=f"Inbox directory the beacon files arrive in (default ${INBOX_ENV} or ./data/inbox).",
-)
+_friendly_errors = friendly_errors
+_day = parse_day
+_csv_list = csv_list
 
 
 @click.group()
@@ -471,3 +433,13 @@ def _plain(value: Any) -> Any:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def _add_area_commands() -> None:
+    from video_insights.commands import discover
+
+    for command in discover():
+        main.add_command(command)
+
+
+_add_area_commands()
