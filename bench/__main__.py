@@ -1,123 +1,230 @@
-"""Time each step of a nightly run as whole processes, on simulated data made outside the timing.
+"""``make bench``: a night of the pipeline against the floor, on simulated data.
 
-    python -m bench [--beacons 1000000] [--runs 3] [--out docs/benchmarks.md]
+    python -m bench [--sizes 1000000,10000000] [--runs 3] [--incremental] [--out docs/benchmarks.md]
 
-Each run starts from a fresh warehouse over the same inbox: land (with enrichment), dbt build,
-quality checks, publish, each as its own `video-insights` process. Reported per step: median and
-spread of wall time over the runs, peak RSS of the step's process, and beacons per second.
+``BENCH_SIZES`` (comma-separated beacon counts, e.g. ``BENCH_SIZES=50000000``) replaces the
+default sizes; ``BENCH_RUNS`` the run count. For each size, outside the timed part: simulate
+``--history-days`` of history and the night's inbox, land and build the history once (the base
+warehouse), resolve the floor's enrichment lookups. Then, per run: a fresh copy of the base
+warehouse, the four steps of the night (land with enrichment, dbt build, quality checks,
+publish) each as its own ``video-insights`` process, then the floor (bench/floor.sql) as one
+process on the same inboxes. Reported: median and spread of each step, of the total and of the
+floor, peak RSS, beacons per second, the load average, and whether the floor's tables equal the
+pipeline's. ``--incremental`` times a night on top of 1 and of 60 days of history.
+
+Other benchmarks living in this package (``bench/report_latency.py``, ``bench/collector_load.py``)
+run after these when present, each as ``python -m bench.<name>`` with ``BENCH_DOCS`` (the
+benchmarks document) and ``BENCH_WORKDIR`` set: they write their own sections.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
+
+from bench import data, results
+from bench.compare import compare
+from bench.floor import build_lookups, variables
+from bench.steps import StepRun, loadavg, run_process, run_step
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("land", "build", "validate", "publish")
-DAY = date(2026, 11, 1)
+DEFAULT_SIZES = (1_000_000, 10_000_000)
+EXTRA_BENCHMARKS = ("report_latency", "collector_load")
 
 
-@dataclass
-class StepRun:
-    seconds: float
-    peak_rss_mb: float
+def _sizes(text: str | None) -> list[int]:
+    if not text:
+        return list(DEFAULT_SIZES)
+    return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
 
-def _cli() -> str:
-    return str(Path(sys.executable).parent / "video-insights")
+def time_night(
+    base: Path, inbox: Path, work: Path, runs: int, floor_vars: Path | None
+) -> dict[str, list[StepRun]]:
+    """``runs`` nights on fresh copies of ``base``; the floor right after each (same load)."""
+    timed: dict[str, list[StepRun]] = {name: [] for name in (*STEPS, "total", "floor")}
+    for run in range(runs):
+        warehouse = data.fresh_copy(base, work / "warehouse")
+        steps = []
+        for step in STEPS:
+            steps.append(run_step(step, warehouse, inbox=inbox, day=data.NIGHT))
+            timed[step].append(steps[-1])
+            print(f"  run {run + 1}/{runs} {step}: {steps[-1].seconds:.1f} s", flush=True)
+        timed["total"].append(
+            StepRun(
+                sum(s.seconds for s in steps),
+                max(s.peak_rss_mb for s in steps),
+                statistics.mean(s.loadavg for s in steps),
+            )
+        )
+        if floor_vars is not None:
+            floor = run_process(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.floor",
+                    "--db",
+                    str(work / "floor.duckdb"),
+                    "--inbox",
+                    str(inbox),
+                    "--variables",
+                    str(floor_vars),
+                ],
+                what="floor",
+            )
+            timed["floor"].append(floor)
+            print(f"  run {run + 1}/{runs} floor: {floor.seconds:.1f} s", flush=True)
+    return timed
 
 
-def run_step(step: str, inbox: Path, warehouse: Path) -> StepRun:
-    """One step as a child process; peak RSS from wait4's rusage of that child alone."""
-    args = [_cli(), step, "--warehouse", str(warehouse)]
-    args += ["--inbox", str(inbox)] if step == "land" else ["--day", DAY.isoformat()]
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{step} failed:\n{proc.stderr.read()[-3000:] if proc.stderr else ''}")
-    return StepRun(seconds, usage.ru_maxrss / 1024)
+def summarize(timed: dict[str, list[StepRun]], beacons: int) -> dict[str, dict[str, float]]:
+    summary = {}
+    for name, runs in timed.items():
+        if not runs:
+            continue
+        seconds = [r.seconds for r in runs]
+        median = statistics.median(seconds)
+        summary[name] = {
+            "median_s": round(median, 2),
+            "min_s": round(min(seconds), 2),
+            "max_s": round(max(seconds), 2),
+            "peak_rss_mb": round(max(r.peak_rss_mb for r in runs)),
+            "beacons_per_s": round(beacons / median) if median else 0,
+            "loadavg": round(statistics.mean(r.loadavg for r in runs), 1),
+        }
+    return summary
 
 
-def machine() -> str:
-    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    cpu = platform.processor() or platform.machine()
-    python = platform.python_version()
-    return f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GB memory, Python {python}"
+def bench_size(args: argparse.Namespace, beacons_wanted: int) -> dict:
+    work = args.workdir
+    history = data.history_inbox(work, args.history_days, args.history_beacons)
+    night = data.night_inbox(work, beacons_wanted)
+    base = data.base_warehouse(work, history)
+    run_dir = work / f"runs-{beacons_wanted}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    floor_vars = None
+    if not args.no_floor:
+        inboxes = [history.path, night.path]
+        lookups = build_lookups(inboxes, work / f"lookups-{beacons_wanted}")
+        floor_vars = run_dir / "floor-variables.json"
+        floor_vars.write_text(json.dumps(variables(inboxes, lookups)))
+    print(f"timing {night.beacons:,} beacons, {args.runs} run(s)", flush=True)
+    timed = time_night(base, night.path, run_dir, args.runs, floor_vars)
+    record = {
+        "kind": "nightly",
+        "size": beacons_wanted,
+        "beacons": night.beacons,
+        "history": f"{args.history_days} days x {args.history_beacons:,} beacons",
+        "runs": args.runs,
+        "steps": summarize(timed, night.beacons),
+        "dbt_models": results.slowest_models(run_dir / "warehouse", 8),
+    }
+    if floor_vars is not None:
+        published = run_dir / "warehouse" / "published" / "warehouse.duckdb"
+        comparison = compare(run_dir / "floor.duckdb", published)
+        record["floor_equal"] = all(table.equal for table in comparison)
+        record["comparison"] = [table.describe() for table in comparison]
+        for line in record["comparison"]:
+            print(f"  {line}")
+    if not args.keep:
+        shutil.rmtree(run_dir / "warehouse", ignore_errors=True)
+    return record
+
+
+def bench_incremental(args: argparse.Namespace) -> dict:
+    """A night of ``--incremental-beacons`` on 1 day of history vs on 60 days."""
+    work = args.workdir
+    night = data.night_inbox(work, args.incremental_beacons)
+    totals = {}
+    for days in (1, args.long_history_days):
+        history = data.history_inbox(work, days, args.history_beacons)
+        base = data.base_warehouse(work, history)
+        run_dir = work / f"incremental-{days}d"
+        print(
+            f"timing a night of {night.beacons:,} beacons on {days} day(s) of history", flush=True
+        )
+        timed = time_night(base, night.path, run_dir, args.runs, None)
+        totals[str(days)] = summarize(timed, night.beacons)
+        if not args.keep:
+            shutil.rmtree(run_dir / "warehouse", ignore_errors=True)
+    return {
+        "kind": "incremental",
+        "beacons": night.beacons,
+        "history_beacons_per_day": args.history_beacons,
+        "runs": args.runs,
+        "by_history_days": totals,
+    }
+
+
+def run_extra_benchmarks(args: argparse.Namespace) -> None:
+    for name in EXTRA_BENCHMARKS:
+        if name in args.skip or importlib.util.find_spec(f"bench.{name}") is None:
+            continue
+        print(f"running bench.{name}", flush=True)
+        env = {**os.environ, "BENCH_DOCS": str(args.out), "BENCH_WORKDIR": str(args.workdir)}
+        subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=ROOT, env=env, check=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--beacons", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    parser.add_argument("--workdir", type=Path, default=None)
-    args = parser.parse_args()
-
-    from video_insights.simulate import SimulationConfig, simulate
-
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="vi-bench-"))
-    inbox = work / "inbox"
-    if inbox.exists():
-        shutil.rmtree(inbox)
-    print(f"simulating {args.beacons:,} beacons into {inbox} (not timed)")
-    summary = simulate(
-        SimulationConfig(
-            inbox=inbox,
-            partners=2,
-            entries=200,
-            days=1,
-            beacons_per_day=args.beacons,
-            start_day=DAY,
-        )
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    beacons = summary.beacons_written
-    results: dict[str, list[StepRun]] = {step: [] for step in STEPS}
-    for run in range(args.runs):
-        warehouse = work / f"warehouse-{run}"
-        shutil.rmtree(warehouse, ignore_errors=True)
-        for step in STEPS:
-            results[step].append(run_step(step, inbox, warehouse))
-            print(f"run {run + 1}/{args.runs} {step}: {results[step][-1].seconds:.1f} s")
-        shutil.rmtree(warehouse, ignore_errors=True)
+    parser.add_argument(
+        "--sizes",
+        default=os.environ.get("BENCH_SIZES"),
+        help="beacons per night, comma-separated (default 1000000,10000000)",
+    )
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    parser.add_argument("--history-days", type=int, default=3)
+    parser.add_argument("--history-beacons", type=int, default=100_000, help="per history day")
+    parser.add_argument("--incremental", action="store_true", help="also: 1 vs 60 days of history")
+    parser.add_argument("--only-incremental", action="store_true")
+    parser.add_argument("--incremental-beacons", type=int, default=1_000_000)
+    parser.add_argument("--long-history-days", type=int, default=60)
+    parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument("--skip", default="", help="extra benchmarks to skip: report_latency,...")
+    parser.add_argument("--keep", action="store_true", help="keep the last run's warehouse")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "data" / "bench")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    args.workdir = args.workdir.resolve()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    args.skip = {part.strip() for part in args.skip.split(",") if part.strip()}
 
-    lines = [
-        f"## Nightly run, {beacons:,} beacons, {args.runs} runs ({datetime.now(UTC):%Y-%m-%d})",
-        "",
-        f"Machine: {machine()}. Each step is its own process on a fresh warehouse; the data was",
-        "simulated before timing (2 partners, 200 entries, one day).",
-        "",
-        "| step | median s | min-max s | peak RSS MB | beacons/s |",
-        "|---|---|---|---|---|",
-    ]
-    total = 0.0
-    for step in STEPS:
-        seconds = [r.seconds for r in results[step]]
-        median = statistics.median(seconds)
-        total += median
-        rss = max(r.peak_rss_mb for r in results[step])
-        lines.append(
-            f"| {step} | {median:.1f} | {min(seconds):.1f}-{max(seconds):.1f} | "
-            f"{rss:,.0f} | {beacons / median:,.0f} |"
+    started = datetime.now(UTC)
+    context = {
+        "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": results.machine(),
+        "commit": results.commit(ROOT),
+        "loadavg_start": round(loadavg(), 1),
+    }
+    records = []
+    if not args.only_incremental:
+        for size in _sizes(args.sizes):
+            records.append({**context, **bench_size(args, size)})
+            results.save(args.out, records[-1])
+    if args.incremental or args.only_incremental:
+        records.append({**context, **bench_incremental(args)})
+        results.save(args.out, records[-1])
+    run_extra_benchmarks(args)
+    for record in records:
+        print(
+            json.dumps(
+                asdict(record) if hasattr(record, "__dataclass_fields__") else record,
+                indent=1,
+                default=str,
+            )[:4000]
         )
-    lines.append(f"| **total** | **{total:.1f}** | | | **{beacons / total:,.0f}** |")
-    lines.append("")
-    text = "\n".join(lines)
-    print(text)
-    previous = args.out.read_text() if args.out.exists() else "# Benchmarks\n\n"
-    header, _, rest = previous.partition("\n## ")
-    args.out.write_text(header.rstrip() + "\n\n" + text + ("\n## " + rest if rest else ""))
 
 
 if __name__ == "__main__":
