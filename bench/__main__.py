@@ -27,9 +27,10 @@ import shutil
 import statistics
 import subprocess
 import sys
-from dataclasses import asdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench import data, results
 from bench.compare import compare
@@ -49,9 +50,17 @@ def _sizes(text: str | None) -> list[int]:
 
 
 def time_night(
-    base: Path, inbox: Path, work: Path, runs: int, floor_vars: Path | None
+    base: Path,
+    inbox: Path,
+    work: Path,
+    runs: int,
+    floor_vars: Path | None,
+    after_run: Callable[[dict[str, list[StepRun]]], None] | None = None,
 ) -> dict[str, list[StepRun]]:
-    """``runs`` nights on fresh copies of ``base``; the floor right after each (same load)."""
+    """``runs`` nights on fresh copies of ``base``; the floor right after each (same load).
+
+    ``after_run`` gets the figures so far after each run (a long benchmark saves as it goes).
+    """
     timed: dict[str, list[StepRun]] = {name: [] for name in (*STEPS, "total", "floor")}
     for run in range(runs):
         warehouse = data.fresh_copy(base, work / "warehouse")
@@ -84,6 +93,8 @@ def time_night(
             )
             timed["floor"].append(floor)
             print(f"  run {run + 1}/{runs} floor: {floor.seconds:.1f} s", flush=True)
+        if after_run is not None:
+            after_run(timed)
     return timed
 
 
@@ -105,7 +116,7 @@ def summarize(timed: dict[str, list[StepRun]], beacons: int) -> dict[str, dict[s
     return summary
 
 
-def bench_size(args: argparse.Namespace, beacons_wanted: int) -> dict:
+def bench_size(args: argparse.Namespace, beacons_wanted: int, context: dict[str, Any]) -> dict:
     work = args.workdir
     history = data.history_inbox(work, args.history_days, args.history_beacons)
     night = data.night_inbox(work, beacons_wanted)
@@ -118,30 +129,36 @@ def bench_size(args: argparse.Namespace, beacons_wanted: int) -> dict:
         lookups = build_lookups(inboxes, work / f"lookups-{beacons_wanted}")
         floor_vars = run_dir / "floor-variables.json"
         floor_vars.write_text(json.dumps(variables(inboxes, lookups)))
-    print(f"timing {night.beacons:,} beacons, {args.runs} run(s)", flush=True)
-    timed = time_night(base, night.path, run_dir, args.runs, floor_vars)
-    record = {
+    record: dict[str, Any] = {
+        **context,
+        "id": f"{context['date']} nightly {beacons_wanted}",
         "kind": "nightly",
         "size": beacons_wanted,
         "beacons": night.beacons,
         "history": f"{args.history_days} days x {args.history_beacons:,} beacons",
-        "runs": args.runs,
-        "steps": summarize(timed, night.beacons),
-        "dbt_models": results.slowest_models(run_dir / "warehouse", 8),
     }
-    if floor_vars is not None:
-        published = run_dir / "warehouse" / "published" / "warehouse.duckdb"
-        comparison = compare(run_dir / "floor.duckdb", published)
-        record["floor_equal"] = all(table.equal for table in comparison)
-        record["comparison"] = [table.describe() for table in comparison]
-        for line in record["comparison"]:
-            print(f"  {line}")
+
+    def save(timed: dict[str, list[StepRun]]) -> None:
+        record["runs"] = len(timed["total"])
+        record["steps"] = summarize(timed, night.beacons)
+        record["dbt_models"] = results.slowest_models(run_dir / "warehouse", 8)
+        if floor_vars is not None:
+            published = run_dir / "warehouse" / "published" / "warehouse.duckdb"
+            comparison = compare(run_dir / "floor.duckdb", published)
+            record["floor_equal"] = all(table.equal for table in comparison)
+            record["comparison"] = [table.describe() for table in comparison]
+            for line in record["comparison"]:
+                print(f"  {line}", flush=True)
+        results.save(args.out, record)
+
+    print(f"timing {night.beacons:,} beacons, {args.runs} run(s)", flush=True)
+    time_night(base, night.path, run_dir, args.runs, floor_vars, save)
     if not args.keep:
         shutil.rmtree(run_dir / "warehouse", ignore_errors=True)
     return record
 
 
-def bench_incremental(args: argparse.Namespace) -> dict:
+def bench_incremental(args: argparse.Namespace, context: dict[str, Any]) -> dict:
     """A night of ``--incremental-beacons`` on 1 day of history vs on 60 days."""
     work = args.workdir
     night = data.night_inbox(work, args.incremental_beacons)
@@ -158,6 +175,8 @@ def bench_incremental(args: argparse.Namespace) -> dict:
         if not args.keep:
             shutil.rmtree(run_dir / "warehouse", ignore_errors=True)
     return {
+        **context,
+        "id": f"{context['date']} incremental",
         "kind": "incremental",
         "beacons": night.beacons,
         "history_beacons_per_day": args.history_beacons,
@@ -208,23 +227,13 @@ def main() -> None:
         "commit": results.commit(ROOT),
         "loadavg_start": round(loadavg(), 1),
     }
-    records = []
     if not args.only_incremental:
         for size in _sizes(args.sizes):
-            records.append({**context, **bench_size(args, size)})
-            results.save(args.out, records[-1])
+            bench_size(args, size, context)
     if args.incremental or args.only_incremental:
-        records.append({**context, **bench_incremental(args)})
-        results.save(args.out, records[-1])
+        results.save(args.out, bench_incremental(args, context))
     run_extra_benchmarks(args)
-    for record in records:
-        print(
-            json.dumps(
-                asdict(record) if hasattr(record, "__dataclass_fields__") else record,
-                indent=1,
-                default=str,
-            )[:4000]
-        )
+    print(f"results: {args.out}")
 
 
 if __name__ == "__main__":

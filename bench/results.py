@@ -1,7 +1,8 @@
 """Benchmark records: kept in bench/results.json, rendered into docs/benchmarks.md.
 
 Every run of ``python -m bench`` appends its records to the JSON file beside the document
-(``docs/benchmarks.json``, committed: the history of the figures) and rewrites the block between the ``bench:results`` markers of the
+(``docs/benchmarks.json``, committed: the history of the figures; a long benchmark updates its
+record after each run) and rewrites the block between the ``bench:results`` markers of the
 benchmarks document: the newest record of each benchmark, what changed since the one before
 it, and a one-line history. The rest of the document is written by hand (and by the other
 benchmarks, in their own sections).
@@ -79,7 +80,7 @@ def load(doc: Path) -> list[dict]:
 
 
 def save(doc: Path, record: dict) -> None:
-    records = [*load(doc), record]
+    records = [old for old in load(doc) if old.get("id") != record.get("id")] + [dict(record)]
     doc.with_suffix(".json").write_text(json.dumps(records, indent=1) + "\n")
     render(doc, records)
 
