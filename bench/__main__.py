@@ -35,12 +35,14 @@ from typing import Any
 from bench import data, results
 from bench.compare import compare
 from bench.floor import build_lookups, variables
+from bench.results import machine
 from bench.steps import StepRun, loadavg, run_process, run_step
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("land", "build", "validate", "publish")
 DEFAULT_SIZES = (1_000_000, 10_000_000)
 EXTRA_BENCHMARKS = ("report_latency", "collector_load")
+__all__ = ["ROOT", "machine", "main"]  # bench.collector_load imports ROOT and machine
 
 
 def _sizes(text: str | None) -> list[int]:
@@ -223,7 +225,7 @@ def main() -> None:
     started = datetime.now(UTC)
     context = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": results.machine(),
+        "machine": machine(),
         "commit": results.commit(ROOT),
         "loadavg_start": round(loadavg(), 1),
     }
