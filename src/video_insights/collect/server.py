@@ -7,7 +7,10 @@ flushed, fsynced and renamed. So every beacon that was answered 200 is in a publ
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+from collections.abc import Iterator
 
 from video_insights.collect.app import CollectorApp
 from video_insights.collect.settings import CollectorSettings
@@ -19,6 +22,7 @@ def serve(settings: CollectorSettings, host: str, port: int, *, log_level: str =
     from video_insights import log
 
     log.configure(getattr(logging, log_level.upper(), logging.INFO))
+    _Server = _server_class()
     app = CollectorApp(settings)
     config = uvicorn.Config(
         app,
@@ -28,8 +32,34 @@ def serve(settings: CollectorSettings, host: str, port: int, *, log_level: str =
         http="httptools",
         lifespan="on",
         access_log=False,
+        proxy_headers=False,  # X-Forwarded-For is ours to judge (--trusted-proxy)
+        server_header=False,
         log_level="warning",
         timeout_graceful_shutdown=15,
         backlog=4096,
     )
-    uvicorn.Server(config).run()
+    _Server(config).run()
+
+
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, but a handled SIGTERM/SIGINT ends the process with status 0.
+
+        (uvicorn re-raises the signal after its graceful shutdown, so the process would end as
+        "killed by SIGTERM" even though every file was closed.)
+        """
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            previous = {
+                sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)
+            }
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server
