@@ -143,3 +143,12 @@ def test_any_params_give_a_beacon_or_a_refusal(params: dict[str, object]) -> Non
 def test_any_body_gives_params_or_a_refusal(body: bytes, content_type: str) -> None:
     with contextlib.suppress(Refused):
         assert isinstance(body_params(body, content_type), dict)
+
+
+@given(st.text(alphabet="ab=&%+2F0 é;x", max_size=40))
+def test_query_params_agree_with_the_standard_parser(text: str) -> None:
+    from urllib.parse import parse_qsl
+
+    raw = text.encode("latin-1", "replace")
+    expected = dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
+    assert query_params(raw) == expected

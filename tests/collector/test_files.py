@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import orjson
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.collector.process import published_beacons
@@ -63,7 +63,7 @@ def test_rotation_by_age_on_tick(tmp_path: Path) -> None:
     assert len(list((tmp_path / "beacons").iterdir())) == 1
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.integers(1, 400), min_size=1, max_size=60),
     st.integers(200, 5000),

@@ -13,8 +13,9 @@ a missing or empty required field, or a required int that is not an integer.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 import orjson
 
@@ -42,7 +43,21 @@ class Refused(Exception):
 
 
 def query_params(query_string: bytes) -> dict[str, str]:
-    return dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+    """``a=1&b=x%20y`` -> ``{"a": "1", "b": "x y"}``, as ``dict(parse_qsl(...,
+    keep_blank_values=True))`` gives it (a test checks that), but about four times faster:
+    only names and values holding ``%`` or ``+`` are unquoted (parsing the query string was
+    most of the cost of a beacon)."""
+    params: dict[str, str] = {}
+    for pair in query_string.decode("latin-1").split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
+        params[name] = value
+    return params
 
 
 def body_params(body: bytes, content_type: str) -> dict[str, object]:
@@ -62,41 +77,50 @@ def body_params(body: bytes, content_type: str) -> dict[str, object]:
     return value
 
 
-def _typed(name: str, value: object) -> object:
-    """Text of a contract int/float field -> a number when it parses (else as sent)."""
-    kind = _KINDS.get(name)
-    if kind is None or kind == "str" or not isinstance(value, str):
-        return value
-    text = value.strip()
-    try:
-        if kind == "int":
-            return int(text)
-        number = float(text)
-    except ValueError:
-        return value
-    return number if number == number and abs(number) != float("inf") else value
+_INT_FIELDS = frozenset(name for name, kind in _KINDS.items() if kind == "int")
+_FLOAT_FIELDS = frozenset(name for name, kind in _KINDS.items() if kind == "float")
 
 
 def build_beacon(
     params: dict[str, object], *, received_at: str, ip_address: str, user_agent: str
 ) -> dict[str, object]:
-    """Validate the required fields and add the collector's fields; raises :class:`Refused`."""
+    """Validate the required fields and add the collector's fields; raises :class:`Refused`.
+
+    Text of a contract int/float field becomes a number when it parses (else it is kept as
+    sent); an empty one is "absent" (KAVA sends e.g. ``position=`` before the media loads).
+    """
     beacon: dict[str, object] = {}
     for name, value in params.items():
         if name in DROPPED_PARAMS:
             continue
-        if value == "" and _KINDS.get(name) in ("int", "float"):
-            continue  # an empty number is "absent" (KAVA sends e.g. ``position=`` before load)
-        beacon[name] = _typed(name, value)
-    missing = [name for name in REQUIRED_FIELDS if beacon.get(name) in (None, "")]
-    if missing:
-        raise Refused("missing_field", "missing required field(s): " + ", ".join(missing))
+        if type(value) is str:
+            if name in _INT_FIELDS:
+                if not value:
+                    continue
+                with contextlib.suppress(ValueError):
+                    value = int(value)
+            elif name in _FLOAT_FIELDS:
+                if not value:
+                    continue
+                try:
+                    number = float(value)
+                except ValueError:
+                    pass
+                else:
+                    if number - number == 0:  # finite: not inf or nan
+                        value = number
+        beacon[name] = value
     for name in REQUIRED_FIELDS:
-        if _KINDS[name] == "int" and (
-            type(beacon[name]) is not int
-            and not (type(beacon[name]) is float and float(beacon[name]).is_integer())  # type: ignore[arg-type]
+        value = beacon.get(name)
+        if value is None or value == "":
+            missing = [n for n in REQUIRED_FIELDS if beacon.get(n) is None or beacon.get(n) == ""]
+            raise Refused("missing_field", "missing required field(s): " + ", ".join(missing))
+        if (
+            name in _INT_FIELDS
+            and type(value) is not int
+            and not (type(value) is float and value.is_integer())
         ):
-            raise Refused("wrong_type", f"field {name}: expected an integer, got {beacon[name]!r}")
+            raise Refused("wrong_type", f"field {name}: expected an integer, got {value!r}")
     beacon[RECEIVED_AT] = received_at
     beacon[IP_ADDRESS] = ip_address
     beacon[USER_AGENT] = user_agent
