@@ -169,3 +169,31 @@ def test_sigterm_under_load_publishes_every_accepted_beacon(tmp_path: Path) -> N
     files, _ = discover(collector.inbox)
     assert len(files) > 1  # rotated by size/age while under load
     assert not [p for p in (collector.inbox / "beacons").iterdir() if p.name.endswith(".part")]
+
+
+def test_command_errors_are_messages(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+
+    from tests.collector.process import VIDEO_INSIGHTS
+
+    bad = subprocess.run(
+        [str(VIDEO_INSIGHTS), "collect", "--inbox", str(tmp_path), "--trusted-proxy", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1 and "--trusted-proxy 'nope'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run(
+            [str(VIDEO_INSIGHTS), "collect", "--inbox", str(tmp_path), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert busy.returncode == 1 and f"could not listen on 127.0.0.1:{port}" in busy.stderr
+    assert "Traceback" not in busy.stderr

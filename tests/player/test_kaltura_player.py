@@ -192,7 +192,7 @@ def test_plain_play_minutes_and_completion(played) -> None:
 
 def test_idle_reset_ends_the_play_at_the_pause(played) -> None:
     pause = played["pause_position"]
-    assert PAUSE_AT <= pause < PAUSE_AT + 0.5, played["events"]
+    assert PAUSE_AT <= pause < PAUSE_AT + 1.5, played["events"]
     [row] = _report(played, "TOP_CONTENT", IDLE)
     assert (PAUSE_AT - 1.5) / 60 <= row["sum_view_period"] <= (pause + 0.1) / 60
     assert 25 <= row["avg_completion_rate"] <= pause / L * 100 + 1

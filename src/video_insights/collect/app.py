@@ -44,6 +44,7 @@ TRACK_PATHS = frozenset(
     }
 )
 STATS_PATH = "/collector/stats"
+PROGRESS_SECONDS = 60.0  # a progress log line at most this often (when beacons came in)
 _JSON = (b"content-type", b"application/json")
 _NO_STORE = (b"cache-control", b"no-store")
 
@@ -111,12 +112,19 @@ class CollectorApp:
         log_event(logger, "collector_stopped", **self.stats_fields())
 
     async def _tick(self) -> None:
+        loop = asyncio.get_running_loop()
+        last_report, last_accepted = loop.time(), 0
         while True:
             await asyncio.sleep(self.settings.flush_seconds)
             try:
                 self.files.tick()
             except OSError as error:  # a full disk: keep serving, say so, retry next tick
                 log_event(logger, "collector_write_failed", error=error)
+            now = loop.time()
+            if now - last_report >= PROGRESS_SECONDS and self.accepted != last_accepted:
+                rate = (self.accepted - last_accepted) / (now - last_report)
+                log_event(logger, "collector_progress", per_s=f"{rate:.0f}", **self.stats_fields())
+                last_report, last_accepted = now, self.accepted
 
     def stats_fields(self) -> dict[str, Any]:
         return {

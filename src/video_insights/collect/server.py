@@ -13,7 +13,7 @@ import signal
 from collections.abc import Iterator
 
 from video_insights.collect.app import CollectorApp
-from video_insights.collect.settings import CollectorSettings
+from video_insights.collect.settings import CollectorConfigError, CollectorSettings
 
 
 def serve(settings: CollectorSettings, host: str, port: int, *, log_level: str = "info") -> None:
@@ -22,7 +22,7 @@ def serve(settings: CollectorSettings, host: str, port: int, *, log_level: str =
     from video_insights import log
 
     log.configure(getattr(logging, log_level.upper(), logging.INFO))
-    _Server = _server_class()
+    server_class = _server_class()
     app = CollectorApp(settings)
     config = uvicorn.Config(
         app,
@@ -38,7 +38,16 @@ def serve(settings: CollectorSettings, host: str, port: int, *, log_level: str =
         timeout_graceful_shutdown=15,
         backlog=4096,
     )
-    _Server(config).run()
+    server = server_class(config)
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when it cannot bind; say so as a message instead
+        if server.started:
+            raise
+    if not server.started:
+        raise CollectorConfigError(
+            f"could not listen on {host}:{port} (in use, or not an address of this machine)"
+        )
 
 
 def _server_class() -> type:
