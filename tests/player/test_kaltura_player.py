@@ -101,12 +101,22 @@ def played(browser, web_server, tmp_path_factory):
     inbox = base / "inbox"
     collector = CollectorProcess(inbox).start()
     pause_position = None
+    # the pages' console errors, and KAVA's "Failed to send KAVA event" (logged as a plain log)
+    console: list[str] = []
     try:
         probe = browser.new_page()
         agent = probe.evaluate("navigator.userAgent")
         probe.close()
         # headless Chromium says "HeadlessChrome"; a viewer's Chromium says "Chrome"
         context = browser.new_context(user_agent=agent.replace("HeadlessChrome", "Chrome"))
+        context.on(
+            "console",
+            lambda message: (
+                console.append(message.text)
+                if message.type == "error" or "KAVA" in message.text
+                else None
+            ),
+        )
         page = context.new_page()
         page.goto(_page_url(web_server, collector, PLAIN))
         _wait_ended(page)
@@ -161,6 +171,9 @@ def _events(played, entry: str) -> list[int]:
 
 
 def test_the_player_sent_its_beacons_through_the_collector(played) -> None:
+    # every send succeeded from the plugin's side: CORS allowed, the answer parsed
+    failed = [text for text in played["console"] if "Failed to send" in text or "CORS" in text]
+    assert not failed, played["console"]
     for entry in (PLAIN, IDLE):
         events = _events(played, entry)
         assert events[:3] == [1, 2, 3], events  # IMPRESSION, PLAY_REQUEST, PLAY
