@@ -150,6 +150,7 @@ def played(browser, web_server, tmp_path_factory):
         "days": days,
         "pause_position": pause_position,
         "events": events,
+        "console": console,
     }
 
 
