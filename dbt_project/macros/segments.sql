@@ -20,13 +20,16 @@
 
 {#-
     Distinct segments covered per group, from a relation of segment ranges
-    (first_segment, last_segment): gaps and islands over the ranges sorted by their first
-    segment, no row per segment. Returns a select of the group columns and covered_segments.
+    (first_segment, last_segment): gaps and islands over the distinct ranges sorted by their
+    first and last segment (a total order, so both windows see the same order), no row per
+    segment. Returns a select of the group columns and covered_segments.
 -#}
 {% macro count_distinct_segments(ranges_relation, group_columns) -%}
     {%- set partition = group_columns | join(", ") -%}
     with ranges as (
-        select
+        -- distinct: equal ranges would be peers in the window order below, placed in either
+        -- order, so their islands (and the count) would change from run to run
+        select distinct
             {{ partition }},
             first_segment,
             last_segment
