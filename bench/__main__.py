@@ -114,6 +114,7 @@ def summarize(timed: dict[str, list[StepRun]], beacons: int) -> dict[str, dict[s
             "peak_rss_mb": round(max(r.peak_rss_mb for r in runs)),
             "beacons_per_s": round(beacons / median) if median else 0,
             "loadavg": round(statistics.mean(r.loadavg for r in runs), 1),
+            "runs_s": [round(second, 2) for second in seconds],
         }
     return summary
 
@@ -143,6 +144,12 @@ def bench_size(args: argparse.Namespace, beacons_wanted: int, context: dict[str,
     def save(timed: dict[str, list[StepRun]]) -> None:
         record["runs"] = len(timed["total"])
         record["steps"] = summarize(timed, night.beacons)
+        if timed["floor"]:
+            # same run, same load: the ratio of each run, less noisy than a ratio of medians
+            record["ratios"] = [
+                round(total.seconds / floor.seconds, 2)
+                for total, floor in zip(timed["total"], timed["floor"], strict=True)
+            ]
         record["dbt_models"] = results.slowest_models(run_dir / "warehouse", 8)
         if floor_vars is not None:
             published = run_dir / "warehouse" / "published" / "warehouse.duckdb"
