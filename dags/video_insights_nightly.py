@@ -14,11 +14,20 @@ from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
 PUBLISHED_REPORTS = Asset("video_insights://published/reports")
 
+
+def _alert_on_failure(context) -> None:
+    """A task failed for good: send the configured alert (video_insights.alerts)."""
+    from video_insights.alerts import on_failure_callback
+
+    on_failure_callback(context)
+
+
 DEFAULT_ARGS = {
     "owner": "video-insights",
     "retries": 2,
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": True,
+    "on_failure_callback": _alert_on_failure,
 }
 
 
@@ -70,7 +79,13 @@ def video_insights_nightly() -> None:
 
         return publish_step(params["warehouse"], data_interval_start, data_interval_end)
 
-    publish(validate(build(land())))
+    @task
+    def prune_inbox(published: dict, params: dict) -> dict:
+        from video_insights.privacy.retention import prune_inbox_step
+
+        return prune_inbox_step(params["inbox"], params["warehouse"])
+
+    prune_inbox(publish(validate(build(land()))))
 
 
 video_insights_nightly()
