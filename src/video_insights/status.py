@@ -180,7 +180,9 @@ def render_status(status: dict[str, Any]) -> Any:
     if landed["last_files"]:
         files = Table(title="last landed files")
         for column in ("file", "feed", "rows", "quarantined", "landed at (UTC)"):
-            files.add_column(column, justify="right" if column in {"rows", "quarantined"} else "left")
+            files.add_column(
+                column, justify="right" if column in {"rows", "quarantined"} else "left"
+            )
         for item in landed["last_files"]:
             files.add_row(
                 item["file_name"],

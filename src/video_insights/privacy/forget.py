@@ -164,9 +164,7 @@ def _plan(con: Any, warehouse: WarehousePaths, partner_id: int, user_id: str) ->
         path = warehouse.manifest / f"{sha[:16]}.parquet"
         if not path.exists():
             continue
-        (current,) = con.execute(
-            f"select {column} from read_parquet(?)", [str(path)]
-        ).fetchone()
+        (current,) = con.execute(f"select {column} from read_parquet(?)", [str(path)]).fetchone()
         manifests.setdefault(str(path), {})[column] = max(int(current) - count, 0)
     return {"partner_id": int(partner_id), "files": files, "manifests": manifests}
 
