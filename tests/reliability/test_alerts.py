@@ -9,6 +9,7 @@ import sys
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import duckdb
 import pytest
@@ -86,9 +87,9 @@ def test_a_failed_night_without_airflow_records_and_alerts(tmp_path, monkeypatch
 
 
 class _Receiver(BaseHTTPRequestHandler):
-    bodies: list[bytes] = []
+    bodies: ClassVar[list[bytes]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
         _Receiver.bodies.append(self.rfile.read(length))
         self.send_response(204)
