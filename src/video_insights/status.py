@@ -95,13 +95,19 @@ def published(warehouse: WarehousePaths) -> dict[str, Any]:
     }
 
 
+def _last_validated_day(warehouse: WarehousePaths) -> str | None:
+    """The night of the newest ``runs/<day>-validate.json`` (the pipeline's step record)."""
+    records = sorted(warehouse.runs.glob("*-validate.json"), key=lambda path: path.stat().st_mtime)
+    return records[-1].name.removesuffix("-validate.json") if records else None
+
+
 def last_checks(warehouse: WarehousePaths) -> dict[str, Any]:
     record = _read_json(warehouse.runs / "quality-latest.json")
     if record is None:
         return {"run_day": None, "passed": None, "checks": 0, "failed": []}
     failed = [check for check in record.get("checks", []) if not check.get("success")]
     return {
-        "run_day": record.get("run_day"),
+        "run_day": record.get("run_day") or _last_validated_day(warehouse),
         "finished_at": record.get("finished_at"),
         "passed": record.get("passed"),
         "checks": record.get("counts", {}).get("checks", len(record.get("checks", []))),

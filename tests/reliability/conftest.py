@@ -42,9 +42,10 @@ def inbox_copy(night_inbox, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def undisturbed(night_inbox, tmp_path_factory) -> dict[str, Any]:
-    """The night run once without any fault: report tables, manifest and lake counts."""
+    """The night run once without any fault: report tables, manifest and lake counts, and
+    ``root``, the warehouse (later nights may run on it: the snapshot is taken already)."""
     from video_insights.pipeline import run_nightly
 
     warehouse = tmp_path_factory.mktemp("undisturbed") / "warehouse"
     run_nightly(night_inbox, warehouse, DAY)
-    return snapshot(WarehousePaths.at(warehouse))
+    return {**snapshot(WarehousePaths.at(warehouse)), "root": warehouse}
