@@ -10,8 +10,9 @@ What is removed:
 
 The manifest's ``landed_rows`` / ``quarantined_rows`` of the affected inbox files are lowered by
 the removed rows, so the quality check "lake rows reconcile with the manifest" keeps holding. Then
-the marts are rebuilt from the lake with the pipeline's own build, validate and publish steps, so
-staged events, every mart and every report table lose the viewer at once (a full rebuild).
+the marts are rebuilt from the lake (``dbt build --full-refresh``, so incremental models keep
+nothing of the viewer either) and the pipeline's own validate and publish steps swap the result
+in, so staged events, every mart and every report table lose the viewer at once.
 
 Crash safety: the plan (every file to rewrite and the manifest counts it ends with, as absolute
 numbers) is written to ``privacy/forget-pending.json`` before the first rewrite; each rewrite is
@@ -278,10 +279,12 @@ def forget_user(
         files=len(result.files_rewritten),
     )
     if rebuild and warehouse.build_db.exists():
-        from video_insights.pipeline import build_step, publish_step, validate_step
+        from video_insights.pipeline import publish_step, validate_step
+        from video_insights.transform import dbt_build
 
         day = _last_published_day(warehouse) or datetime.now(UTC).date()
-        build_step(warehouse.root, day)
+        # a full refresh: incremental models must not keep the viewer's rows of earlier days
+        dbt_build(warehouse, run_day=day, full_refresh=True)
         validate_step(warehouse.root, day)
         publish_step(warehouse.root, day)
         result.rebuilt = True
