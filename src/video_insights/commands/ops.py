@@ -33,7 +33,10 @@ def status(warehouse: Path | None, output: str, files: int) -> None:
         return
     from rich.console import Console
 
-    Console(width=max(click.get_terminal_size()[0], 120)).print(render_status(report))
+    console = Console()
+    if not console.is_terminal:  # piped: wide tables rather than wrapped columns
+        console = Console(width=200)
+    console.print(render_status(report))
 
 
 @click.command(name="forget-user")
