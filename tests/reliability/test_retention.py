@@ -8,12 +8,15 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.fixtures.worked_examples import MONDAY, Session, at, write_jsonl
 from video_insights.config import WarehousePaths
 from video_insights.landing import land_inbox
 from video_insights.privacy.retention import (
     RetentionError,
+    prune_inbox,
     prune_inbox_step,
     retention_days_from_env,
 )
@@ -102,3 +105,50 @@ def test_a_bad_retention_setting_is_a_clear_error():
     assert retention_days_from_env({"VIDEO_INSIGHTS_INBOX_RETENTION_DAYS": "7"}) == 7.0
     with pytest.raises(RetentionError, match="VIDEO_INSIGHTS_INBOX_RETENTION_DAYS='a week'"):
         retention_days_from_env({"VIDEO_INSIGHTS_INBOX_RETENTION_DAYS": "a week"})
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    files=st.lists(
+        st.tuples(st.floats(0, 90), st.booleans()),  # (age in days, landed before pruning)
+        min_size=1,
+        max_size=5,
+    ),
+    retention=st.floats(0, 60),
+)
+def test_prune_deletes_exactly_the_landed_files_older_than_the_retention(
+    tmp_path_factory, files, retention
+):
+    """Property: whatever the ages and which files are landed, pruning deletes exactly the
+    landed ones older than the retention, and never touches the lake."""
+    base = tmp_path_factory.mktemp("prune")
+    inbox, paths = base / "inbox", WarehousePaths.at(base / "warehouse")
+    (inbox / "beacons").mkdir(parents=True)
+    names = [f"beacons/f{number}.jsonl" for number in range(len(files))]
+    for name, (_age_days, landed) in zip(names, files, strict=True):
+        if landed:
+            write_jsonl(inbox / name, _beacons(name))
+    land_inbox(inbox, paths)
+    lake_before = sorted(p.relative_to(paths.lake) for p in paths.lake.rglob("*.parquet"))
+    for name, (age_days, landed) in zip(names, files, strict=True):
+        if not landed:
+            write_jsonl(inbox / name, _beacons(name))
+        _age(inbox / name, age_days)
+
+    result = prune_inbox(inbox, paths, retention)
+    expected = sorted(
+        name
+        for name, (age_days, landed) in zip(names, files, strict=True)
+        if landed and age_days * DAY_SECONDS > retention * DAY_SECONDS + 1
+    )
+    # files within a second of the cut-off may go either way (the clock moves while testing)
+    borderline = {
+        name
+        for name, (age_days, _landed) in zip(names, files, strict=True)
+        if abs(age_days - retention) * DAY_SECONDS <= 1
+    }
+    assert set(result.deleted) - borderline == set(expected) - borderline
+    assert _inbox_files(inbox) == sorted(set(names) - set(result.deleted))
+    assert sorted(p.relative_to(paths.lake) for p in paths.lake.rglob("*.parquet")) == lake_before
