@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import textwrap
 
 import duckdb
 from click.testing import CliRunner
@@ -11,7 +15,7 @@ from tests.reliability import forget_cases as fc
 from tests.reliability.helpers import report_tables
 from video_insights.config import WarehousePaths
 from video_insights.pipeline import build_step, land_step, run_nightly
-from video_insights.privacy.forget import is_forgotten, ledger_path
+from video_insights.privacy.forget import forget_user, is_forgotten, ledger_path
 
 
 def _highlights(db) -> dict[int, tuple]:
@@ -114,3 +118,66 @@ def test_forget_user_removes_the_viewer_from_every_report_and_nothing_else(tmp_p
     assert is_forgotten(paths, fc.PARTNER, fc.FORGOTTEN)
     assert not is_forgotten(paths, fc.OTHER_PARTNER, fc.FORGOTTEN)
     assert not (paths.root / "privacy" / "forget-pending.json").exists()
+
+
+KILLED_FORGET = textwrap.dedent("""
+    import os, signal, sys
+    from video_insights.config import WarehousePaths
+    from video_insights.privacy.forget import forget_user
+
+    warehouse, partner, user = sys.argv[1:4]
+    renames = []
+
+    def kill_at(event, args):
+        if event == "os.rename" and "/lake/" in os.fsdecode(args[1]):
+            renames.append(args[1])
+            if len(renames) == 2:  # one landed file rewritten, the others not yet
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    sys.addaudithook(kill_at)
+    forget_user(WarehousePaths.at(warehouse), int(partner), user, rebuild=False)
+""")
+
+
+def _lake_state(paths: WarehousePaths) -> dict[str, list[tuple]]:
+    """Every landed row (without landed_at, which differs between two landings)."""
+    state = {}
+    with duckdb.connect() as con:
+        for name, pattern in (
+            ("beacons", paths.beacons / "*" / "*.parquet"),
+            ("quarantine", paths.quarantine / "*.parquet"),
+            ("users", paths.side_feed("users") / "*.parquet"),
+            ("manifest", paths.manifest / "*.parquet"),
+        ):
+            rows = con.execute(
+                "select * exclude (landed_at) from read_parquet(?, hive_partitioning = false)",
+                [str(pattern)],
+            ).fetchall()
+            state[name] = sorted(rows, key=repr)
+    return state
+
+
+def test_forget_user_killed_midway_finishes_when_run_again(tmp_path):
+    """SIGKILL after the first rewritten file: the pending plan makes the rerun finish the job,
+    ending with the same lake and manifest as an uninterrupted request (rebuild left out: the
+    first test covers it)."""
+    inbox = fc.write_inbox(tmp_path / "inbox")
+    calm, killed = WarehousePaths.at(tmp_path / "calm"), WarehousePaths.at(tmp_path / "killed")
+    for paths in (calm, killed):
+        land_step(inbox, paths.root, fc.MONDAY)
+    forget_user(calm, fc.PARTNER, fc.FORGOTTEN, rebuild=False)
+
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_FORGET, str(killed.root), str(fc.PARTNER), fc.FORGOTTEN],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
+    assert (killed.root / "privacy" / "forget-pending.json").exists()
+    assert _lake_state(killed) != _lake_state(calm)  # half done
+
+    forget_user(killed, fc.PARTNER, fc.FORGOTTEN, rebuild=False)
+    assert _lake_state(killed) == _lake_state(calm)
+    assert not (killed.root / "privacy" / "forget-pending.json").exists()
+    assert len(ledger_path(killed).read_text().splitlines()) == 1
