@@ -285,6 +285,7 @@ class _Run:
         self.staged = 0
         self.ips_looked_up = 0
         self.agents_parsed = 0
+        self.worker_cpu = 0.0
 
     def land_all(self, files: list[InboxFile], advance: Callable[[str], None]) -> None:
         writer = ParquetWriter(self.warehouse, memory_limit=self.memory_limit)
@@ -366,6 +367,7 @@ class _Run:
         if self.pool is not None:
             self.ips_looked_up += result.ips_looked_up
             self.agents_parsed += result.agents_parsed
+            self.worker_cpu += result.cpu_seconds
             result = result.result
         self.summary.add(result)
         log_event(
@@ -434,6 +436,7 @@ def land_inbox(
     :class:`LandingError` with a message naming the file.
     """
     started = time.perf_counter()
+    cpu_started = time.process_time()
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise LandingError(f"inbox {inbox} does not exist or is not a folder")
@@ -489,7 +492,9 @@ def land_inbox(
     else:
         summary.distinct_ips_looked_up = run.ips_looked_up
         summary.distinct_user_agents_parsed = run.agents_parsed
-    summary.finish(time.perf_counter() - started)
+    summary.finish(
+        time.perf_counter() - started, time.process_time() - cpu_started + run.worker_cpu
+    )
     log_event(
         logger,
         "landing.done",
@@ -504,6 +509,8 @@ def land_inbox(
         distinct_ips=summary.distinct_ips_looked_up,
         distinct_user_agents=summary.distinct_user_agents_parsed,
         seconds=summary.seconds,
+        cpu_seconds=summary.cpu_seconds,
+        workers=workers,
         beacons_per_second=summary.beacons_per_second,
     )
     return summary

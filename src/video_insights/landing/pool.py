@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import re
 import signal
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ class TaskResult:
     result: FileResult
     ips_looked_up: int  # distinct IPs / user agents this task resolved first in its worker
     agents_parsed: int
+    cpu_seconds: float  # of the worker process (all its threads) while landing this file
 
 
 def worker_count(requested: int | None, files: list[InboxFile]) -> int:
@@ -113,6 +115,7 @@ def _init(settings: WorkerSettings) -> None:
 def _land(file: InboxFile, sha256: str, landed_at: datetime) -> TaskResult:
     from video_insights.landing.land import stage, write_staged
 
+    cpu = time.process_time()
     settings: WorkerSettings = _state["settings"]
     enricher = _state["enricher"]
     ips, agents = enricher.distinct_ips, enricher.distinct_agents
@@ -126,7 +129,12 @@ def _land(file: InboxFile, sha256: str, landed_at: datetime) -> TaskResult:
         _state["pseudonymizer"],
     )
     result = write_staged(staged, _state["writer"], settings.warehouse, landed_at)
-    return TaskResult(result, enricher.distinct_ips - ips, enricher.distinct_agents - agents)
+    return TaskResult(
+        result,
+        enricher.distinct_ips - ips,
+        enricher.distinct_agents - agents,
+        time.process_time() - cpu,
+    )
 
 
 def start_pool(workers: int, settings: WorkerSettings):
