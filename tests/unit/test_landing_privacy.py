@@ -235,3 +235,39 @@ def test_unique_viewers_are_counted_the_same_when_pseudonymized(tmp_path, monkey
             .fetchone()[0]
         )
     assert viewers == {"": 3, "101": 3}
+
+
+# ------------------------------------------------------------------------ worker processes
+
+
+def test_worker_processes_land_exactly_what_one_process_lands(tmp_path, monkeypatch):
+    """Two worker processes (forced on a small inbox) write the same rows, quarantine, manifest
+    and summary counts as landing in-process; pseudonymization and the key reach the workers."""
+    monkeypatch.setenv("VIDEO_INSIGHTS_LANDING_KEY", KEY.hex())
+    monkeypatch.setenv("VIDEO_INSIGHTS_PSEUDONYMIZE_KEY", PSEUDO_KEY.hex())
+    monkeypatch.setenv("VIDEO_INSIGHTS_PSEUDONYMIZE_PARTNERS", "101")
+    inbox = tmp_path / "inbox"
+    for n in range(4):
+        lines = [beacon(eventIndex=i, userId=f"u{i % 3}") for i in range(1, 30)]
+        lines.append("not json")
+        write(inbox / "beacons" / f"f{n}.jsonl.gz", lines[n:], gz=True)
+    write(inbox / "users" / "u.jsonl", [{"userId": "u1", "partnerId": 101, "fullName": "U"}])
+    results = {}
+    for workers in (1, 2):
+        root = tmp_path / f"w{workers}"
+        summary = land(inbox, root, workers=workers)
+        results[workers] = (
+            summary.rows_landed,
+            summary.lines_quarantined,
+            summary.files_landed,
+            table(root, "beacons/*/*.parquet", "ORDER BY source_file_sha256, source_line"),
+            table(root, "quarantine/*.parquet", "ORDER BY source_file_sha256, line_number"),
+            table(root, "manifest/*.parquet", "ORDER BY file_sha256"),
+            table(root, "side/users/*.parquet"),
+        )
+        assert summary.cpu_seconds > 0
+    assert results[1] == results[2]
+    assert results[2][0] == 29 + 28 + 27 + 26
+    assert {r["user_id"] for r in results[2][3]} == {
+        pseudonym(PSEUDO_KEY, f"101:u{i}".encode()) for i in range(3)
+    }
