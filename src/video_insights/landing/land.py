@@ -464,28 +464,29 @@ def land_inbox(
         key = landing_key(warehouse)
         pseudonymizer = Pseudonymizer.for_warehouse(warehouse)
         workers = pool_mod.worker_count(workers, files)
-        settings = pool_mod.WorkerSettings(
-            warehouse=warehouse,
-            geoip_db=Path(geoip_db) if geoip_db is not None else None,
-            memory_limit=pool_mod.split_memory_limit(memory_limit, workers),
-            key=key,
-            pseudonym_key=pseudonymizer.key if pseudonymizer is not None else None,
-            pseudonym_partners=pseudonymizer.partners if pseudonymizer else frozenset(),
-        )
-        with GeoLookup(geoip_db) as geo, _worker_pool(workers, settings) as pool:
-            run = _Run(
-                warehouse,
-                summary,
-                landed_at,
-                memory_limit,
-                key,
-                pseudonymizer,
-                enricher=Enricher(geo) if pool is None else None,
-                pool=pool,
-                pool_workers=workers,
+        with GeoLookup(geoip_db) as geo:
+            settings = pool_mod.WorkerSettings(
+                warehouse=warehouse,
+                geoip_db=geo.path,  # resolved here: workers do not read this process's env
+                memory_limit=pool_mod.split_memory_limit(memory_limit, workers),
+                key=key,
+                pseudonym_key=pseudonymizer.key if pseudonymizer is not None else None,
+                pseudonym_partners=pseudonymizer.partners if pseudonymizer else frozenset(),
             )
-            with _progress(progress, len(files)) as advance:
-                run.land_all(files, advance)
+            with _worker_pool(workers, settings) as pool:
+                run = _Run(
+                    warehouse,
+                    summary,
+                    landed_at,
+                    memory_limit,
+                    key,
+                    pseudonymizer,
+                    enricher=Enricher(geo) if pool is None else None,
+                    pool=pool,
+                    pool_workers=workers,
+                )
+                with _progress(progress, len(files)) as advance:
+                    run.land_all(files, advance)
     if run.enricher is not None:
         summary.distinct_ips_looked_up = run.enricher.distinct_ips
         summary.distinct_user_agents_parsed = run.enricher.distinct_agents
