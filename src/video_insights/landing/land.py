@@ -286,10 +286,13 @@ class _Run:
         self.ips_looked_up = 0
         self.agents_parsed = 0
         self.worker_cpu = 0.0
+        self.cpu_by_worker: dict[int, float] = {}
+        self.thread_cpu = 0.0  # of this thread in land_all (staging, in-process)
 
     def land_all(self, files: list[InboxFile], advance: Callable[[str], None]) -> None:
         writer = ParquetWriter(self.warehouse, memory_limit=self.memory_limit)
         threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing-writer")
+        thread_cpu = time.thread_time()
         try:
             for file in files:
                 self.consider(file, writer, threads)
@@ -309,6 +312,7 @@ class _Run:
         finally:
             threads.shutdown(wait=True)
             writer.close()
+            self.thread_cpu = time.thread_time() - thread_cpu
 
     def consider(self, file: InboxFile, writer: ParquetWriter, threads: ThreadPoolExecutor) -> None:
         """Stage a file not landed yet and hand it to the writer thread (or a worker process);
@@ -368,6 +372,9 @@ class _Run:
             self.ips_looked_up += result.ips_looked_up
             self.agents_parsed += result.agents_parsed
             self.worker_cpu += result.cpu_seconds
+            self.cpu_by_worker[result.worker] = (
+                self.cpu_by_worker.get(result.worker, 0.0) + result.cpu_seconds
+            )
             result = result.result
         self.summary.add(result)
         log_event(
@@ -493,8 +500,11 @@ def land_inbox(
     else:
         summary.distinct_ips_looked_up = run.ips_looked_up
         summary.distinct_user_agents_parsed = run.agents_parsed
+    critical = max(run.cpu_by_worker.values(), default=0.0) if run.pool else run.thread_cpu
     summary.finish(
-        time.perf_counter() - started, time.process_time() - cpu_started + run.worker_cpu
+        time.perf_counter() - started,
+        time.process_time() - cpu_started + run.worker_cpu,
+        critical,
     )
     log_event(
         logger,

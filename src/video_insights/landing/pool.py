@@ -28,7 +28,7 @@ from video_insights.landing.summary import FileResult
 
 WORKERS_ENV = "VIDEO_INSIGHTS_LANDING_WORKERS"
 # Below this many compressed bytes to land, starting workers costs more than it saves.
-POOL_MIN_BYTES = 16 * 1024 * 1024
+POOL_MIN_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class TaskResult:
     ips_looked_up: int  # distinct IPs / user agents this task resolved first in its worker
     agents_parsed: int
     cpu_seconds: float  # of the worker process (all its threads) while landing this file
+    worker: int  # the worker's process id
 
 
 def worker_count(requested: int | None, files: list[InboxFile]) -> int:
@@ -134,6 +135,7 @@ def _land(file: InboxFile, sha256: str, landed_at: datetime) -> TaskResult:
         enricher.distinct_ips - ips,
         enricher.distinct_agents - agents,
         time.process_time() - cpu,
+        os.getpid(),
     )
 
 
