@@ -39,7 +39,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -281,7 +281,7 @@ class _Run:
         self.pseudonymizer = pseudonymizer
         self.seen: dict[str, str] = {}  # sha256 -> the first name it came under in this run
         self.already: list[tuple[InboxFile, str]] = []  # in the manifest before this run
-        self.pending: deque[tuple[Future, Staged | None]] = deque()
+        self.pending: deque[tuple[Future, Staged | None, str]] = deque()
         self.staged = 0
         self.ips_looked_up = 0
         self.agents_parsed = 0
@@ -301,11 +301,11 @@ class _Run:
                 self.collect_oldest()
             self.count_already_landed(writer)
         except BaseException:
-            for future, staged in self.pending:
+            for future, staged, _ in self.pending:
                 if future.cancel() and staged is not None:  # not started: only its spools exist
                     staged.outputs.rollback()
             if self.pool is not None:  # files being landed by workers finish (or roll back)
-                for future, _ in self.pending:
+                for future, _, _ in self.pending:
                     with contextlib.suppress(BaseException):
                         future.result()
             raise
@@ -343,7 +343,7 @@ class _Run:
                 from video_insights.landing import pool as pool_mod
 
                 future = pool_mod.submit(self.pool, file, sha256, landed_at)
-                self.pending.append((future, None))
+                self.pending.append((future, None, file.name))
                 limit = 2 * self.pool_workers
             else:
                 assert self.enricher is not None
@@ -357,7 +357,7 @@ class _Run:
                     self.pseudonymizer,
                 )
                 future = threads.submit(write_staged, staged, writer, self.warehouse, landed_at)
-                self.pending.append((future, staged))
+                self.pending.append((future, staged, file.name))
                 limit = _MAX_PENDING
             while len(self.pending) >= limit or self.pending[0][0].done():
                 self.collect_oldest()
@@ -365,8 +365,14 @@ class _Run:
                     break
 
     def collect_oldest(self) -> None:
-        future, _ = self.pending[0]
-        result = future.result()  # raises the LandingError of a failed write
+        future, _, name = self.pending[0]
+        try:
+            result = future.result()  # raises the LandingError of a failed write
+        except BrokenExecutor as exc:
+            raise LandingError(
+                f"a landing worker process died while landing {name} (killed, or out of memory?):"
+                f" {exc}; files not in the manifest land again on the next run"
+            ) from None
         self.pending.popleft()
         if self.pool is not None:
             self.ips_looked_up += result.ips_looked_up
