@@ -8,7 +8,8 @@ finishes first. Workers start from a fork server that has imported landing once,
 their parent (``PR_SET_PDEATHSIG``, so a killed run leaves no writer behind) and keep their
 enrichment caches across the files they land. As with any ``multiprocessing`` program, a script
 that calls ``land_inbox`` on a big night must guard its entry point with
-``if __name__ == "__main__":`` (the ``video-insights`` command, ``python -m`` modules and pytest do).
+``if __name__ == "__main__":`` (the ``video-insights`` command, ``python -m`` modules and
+pytest do).
 A worker's first file costs ~0.3 s of CPU more than the next ones (caches, DuckDB warm-up).
 """
 
