@@ -104,6 +104,24 @@ def _finish(result: QualityResult, context: FileDataContext, warehouse: Warehous
     return result
 
 
+def build_data_docs(warehouse: WarehousePaths | Path | str) -> Path | None:
+    """Rebuild the GX Data Docs from the validation results stored under ``runs/`` (the last
+    run's included) without validating again; the index page, or None when GX cannot build them
+    (Data Docs are a convenience: logged, never raised). The dashboards link to them."""
+    paths = warehouse if isinstance(warehouse, WarehousePaths) else WarehousePaths.at(warehouse)
+    try:
+        context = _open(paths)
+        try:
+            context.build_data_docs(site_names=["warehouse_runs"])
+        finally:
+            _release(context)
+    except Exception:
+        log.warning("building GX Data Docs failed", exc_info=True)
+        return None
+    index = paths.runs / "data_docs" / "index.html"
+    return index if index.exists() else None
+
+
 def _run_group(context: FileDataContext, warehouse: WarehousePaths, group: str
                ) -> QualityResult:
     from great_expectations.core.run_identifier import RunIdentifier
