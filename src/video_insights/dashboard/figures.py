@@ -60,7 +60,10 @@ def lines(
                 "hovertemplate": f"%{{x}}<br>{label(metric)}: {EXACT}<extra></extra>",
             }
         )
-    return {"data": data, "layout": _layout(title, xaxis={"title": {"text": label(x)}})}
+    # days and months are labels (one tick each), not a continuous time axis
+    axis_type = "category" if x in ("date", "month", "hour") else "linear"
+    xaxis = {"title": {"text": label(x)}, "type": axis_type}
+    return {"data": data, "layout": _layout(title, xaxis=xaxis)}
 
 
 def bars(

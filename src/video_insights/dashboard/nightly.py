@@ -1,8 +1,9 @@
 """The nightly default dashboards, rendered after publish into ``<warehouse>/site/``.
 
-For each partner of the published night: its overview, QoS, usage and interactive pages over the
-last :data:`DAYS` days ending at the night, and an entry page for each of its top
-:data:`TOP_ENTRIES` videos of that range. The site is written into a fresh folder beside the old
+For each partner of the published night: its overview over the last :data:`DAYS` days ending at
+the night, and an entry page for each of its top :data:`TOP_ENTRIES` videos of that range (the
+QoS, usage, interactive and category pages are a `video-insights dashboard` away: each page
+costs a dozen report queries, so the night renders the pages people open first). The site is written into a fresh folder beside the old
 one and swapped in with renames, so a reader never sees half a site.
 """
 
@@ -21,7 +22,8 @@ from video_insights.log import log_event
 logger = logging.getLogger(__name__)
 
 DAYS = 30
-TOP_ENTRIES = 5
+TOP_ENTRIES = 3
+NIGHTLY_KINDS = ("overview", "entry")
 
 
 def site_dir(warehouse: WarehousePaths) -> Path:
@@ -75,8 +77,7 @@ def render_nightly_site(
     *,
     docs: bool = True,
 ) -> dict[str, Any]:
-    """Render the default set for the night; ``docs`` also regenerates the dbt docs and the GX
-    Data Docs (skipped by tests that only need the pages)."""
+    """Render the default set for the night; ``docs`` also (re)generates the dbt docs page."""
     from video_insights.dashboard import site as S
     from video_insights.dashboard.docs import generate_dbt_docs, link_docs
 
@@ -90,10 +91,7 @@ def render_nightly_site(
         shutil.rmtree(fresh)
     fresh.mkdir(parents=True)
     if docs:
-        from video_insights.quality.runner import build_data_docs
-
         generate_dbt_docs(paths)
-        build_data_docs(paths)
     S.copy_assets(fresh)
     linked = link_docs(paths, fresh)
     context = S.page_context(paths)
@@ -103,7 +101,14 @@ def render_nightly_site(
         entries = _top_entries(paths, partner_id, from_day, to_day)
         sites.append(
             S.render_partner(
-                paths, fresh, partner_id, from_day, to_day, entry_ids=entries, context=context
+                paths,
+                fresh,
+                partner_id,
+                from_day,
+                to_day,
+                entry_ids=entries,
+                context=context,
+                kinds=NIGHTLY_KINDS,
             )
         )
         log_event(logger, "dashboard_partner_rendered", partner_id=partner_id, entries=len(entries))

@@ -29,6 +29,9 @@ ASSETS = Path(__file__).parent / "assets"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+ALL_KINDS = ("overview", "entry", "category", "interactive", "qos", "usage")
+
+
 class DashboardError(VideoInsightsError):
     """A dashboard that cannot be built; the message says which input and why."""
 
@@ -155,6 +158,7 @@ def render_partner(
     entry_ids: list[str] | None = None,
     category_ids: list[str] | None = None,
     context: dict[str, Any] | None = None,
+    kinds: tuple[str, ...] = ALL_KINDS,
 ) -> PartnerSite:
     """One partner's pages: overview, QoS, usage, interactive videos, plus one page per entry
     and category asked for. Entry pages are linked from the overview's top videos."""
@@ -190,14 +194,13 @@ def render_partner(
                 builder(f"category-{_safe(category)}"), category, categories.get(category, category)
             )
         )
-    built += [
-        P.interactive_page(builder("interactive")),
-        P.qos_page(builder("qos")),
-        P.usage_page(builder("usage")),
-    ]
-    nav = [
-        (f"{page.slug}.html", page.title.removeprefix(f"{name}: "), page.kind) for page in built
-    ]
+    if "interactive" in kinds:
+        built.append(P.interactive_page(builder("interactive")))
+    if "qos" in kinds:
+        built.append(P.qos_page(builder("qos")))
+    if "usage" in kinds:
+        built.append(P.usage_page(builder("usage")))
+    nav = [(f"{page.slug}.html", _nav_label(page, name), page.kind) for page in built]
     for page in built:
         html = env.get_template("page.html.j2").render(
             page=page,
@@ -242,6 +245,12 @@ def render_index(
     path = out / "index.html"
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def _nav_label(page: Page, partner: str) -> str:
+    if page.kind in ("entry", "category"):
+        return f"{page.kind.capitalize()}: {page.title}"
+    return page.title.removeprefix(f"{partner}: ").capitalize()
 
 
 def _safe(value: str) -> str:

@@ -30,12 +30,13 @@ DETAIL_ROWS = 5  # offending rows fetched for a failed query check
 
 
 def validate(warehouse: WarehousePaths | Path | str, run_day: date | None = None, *,
-             data_docs: bool = False) -> QualityResult:
+             data_docs: bool = True) -> QualityResult:
     """Run the ``landed_batch`` and ``marts`` checks; write one record for both.
 
     ``run_day`` is only recorded (the checks cover everything landed and built). With
-    ``data_docs`` GX Data Docs are rebuilt under ``<warehouse>/runs/data_docs`` (~0.5 s, every
-    stored run; unstyled offline).
+    ``data_docs`` (the default, so the nightly run keeps the Data Docs of its last run for the
+    dashboards to link) GX Data Docs are rebuilt under ``<warehouse>/runs/data_docs`` (~0.5 s,
+    every stored run; unstyled offline).
     """
     return _validate(warehouse, (S.LANDED_GROUP, S.MARTS_GROUP), run_day, data_docs)
 
@@ -102,24 +103,6 @@ def _finish(result: QualityResult, context: FileDataContext, warehouse: Warehous
     level = logging.INFO if result.passed else logging.WARNING
     log.log(level, "%s", result.summary())
     return result
-
-
-def build_data_docs(warehouse: WarehousePaths | Path | str) -> Path | None:
-    """Rebuild the GX Data Docs from the validation results stored under ``runs/`` (the last
-    run's included) without validating again; the index page, or None when GX cannot build them
-    (Data Docs are a convenience: logged, never raised). The dashboards link to them."""
-    paths = warehouse if isinstance(warehouse, WarehousePaths) else WarehousePaths.at(warehouse)
-    try:
-        context = _open(paths)
-        try:
-            context.build_data_docs(site_names=["warehouse_runs"])
-        finally:
-            _release(context)
-    except Exception:
-        log.warning("building GX Data Docs failed", exc_info=True)
-        return None
-    index = paths.runs / "data_docs" / "index.html"
-    return index if index.exists() else None
 
 
 def _run_group(context: FileDataContext, warehouse: WarehousePaths, group: str
