@@ -24,7 +24,8 @@ def side_feeds() -> dict[str, list[dict[str, Any]]]:
     known = {p["partnerId"] for p in wx.partners()}
     known_entries = {(e["partnerId"], e["entryId"]) for e in wx.entries()}
     return {
-        "partners": wx.partners() + [p for p in segments["partners"] if p["partnerId"] not in known],
+        "partners": wx.partners()
+        + [p for p in segments["partners"] if p["partnerId"] not in known],
         "entries": wx.entries()
         + [e for e in segments["entries"] if (e["partnerId"], e["entryId"]) not in known_entries],
         "users": segments["users"],

@@ -137,9 +137,9 @@ def open_page(browser, artifacts):
         context.route("**/*", route)
         page.on(
             "console",
-            lambda message: loaded.console_errors.append(message.text)
-            if message.type == "error"
-            else None,
+            lambda message: (
+                loaded.console_errors.append(message.text) if message.type == "error" else None
+            ),
         )
         page.on("pageerror", lambda error: loaded.console_errors.append(str(error)))
         page.goto(path.resolve().as_uri())

@@ -165,16 +165,38 @@ def test_csv_exports_are_the_report_commands_csv(sites, warehouse):
 def test_bad_input_is_a_message(warehouse, tmp_path):
     result = CliRunner().invoke(
         main,
-        ["dashboard", "--partner-id", "107", "--from-day", "2026-11-03", "--to-day",
-         "2026-11-02", "--out", str(tmp_path / "x"), "--warehouse", str(warehouse)],
-    )  # fmt: skip
+        [
+            "dashboard",
+            "--partner-id",
+            "107",
+            "--from-day",
+            "2026-11-03",
+            "--to-day",
+            "2026-11-02",
+            "--out",
+            str(tmp_path / "x"),
+            "--warehouse",
+            str(warehouse),
+        ],
+    )
     assert result.exit_code == 1
     assert "--to-day 2026-11-02 is before --from-day 2026-11-03" in result.output
     missing = CliRunner().invoke(
         main,
-        ["dashboard", "--partner-id", "107", "--from-day", "2026-11-02", "--to-day",
-         "2026-11-03", "--out", str(tmp_path / "y"), "--warehouse", str(tmp_path / "none")],
-    )  # fmt: skip
+        [
+            "dashboard",
+            "--partner-id",
+            "107",
+            "--from-day",
+            "2026-11-02",
+            "--to-day",
+            "2026-11-03",
+            "--out",
+            str(tmp_path / "y"),
+            "--warehouse",
+            str(tmp_path / "none"),
+        ],
+    )
     assert missing.exit_code == 1
     assert "no published warehouse" in missing.output
 

@@ -3,8 +3,9 @@
 For each partner of the published night: its overview over the last :data:`DAYS` days ending at
 the night, and an entry page for each of its top :data:`TOP_ENTRIES` videos of that range (the
 QoS, usage, interactive and category pages are a `video-insights dashboard` away: each page
-costs a dozen report queries, so the night renders the pages people open first). The site is written into a fresh folder beside the old
-one and swapped in with renames, so a reader never sees half a site.
+costs a dozen report queries, so the night renders the pages people open first). The site is
+written into a fresh folder beside the old one and swapped in with renames, so a reader never
+sees half a site.
 """
 
 from __future__ import annotations

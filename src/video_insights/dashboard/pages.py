@@ -28,8 +28,14 @@ HIGHLIGHT_METRICS = [
     "load_play_ratio",
     "count_viral",
 ]
-FUNNEL = ["count_loads", "count_plays", "count_plays_25", "count_plays_50", "count_plays_75",
-          "count_plays_100"]  # fmt: skip
+FUNNEL = [
+    "count_loads",
+    "count_plays",
+    "count_plays_25",
+    "count_plays_50",
+    "count_plays_75",
+    "count_plays_100",
+]
 TOP = 10  # rows a top-N chart and table show (the CSV has every row)
 DRILL_TOP = 5  # countries / devices / domains opened for drill-down
 
@@ -203,8 +209,13 @@ class PageBuilder:
         return drills, result
 
     def countries(self) -> Section:
-        metrics = ["count_plays", "plays_distribution", "count_loads", "unique_known_users",
-                   "avg_completion_rate"]  # fmt: skip
+        metrics = [
+            "count_plays",
+            "plays_distribution",
+            "count_loads",
+            "unique_known_users",
+            "avg_completion_rate",
+        ]
         result, href = self.run("countries", "MAP_OVERLAY", order="-count_plays")
         rows = result.rows[:TOP]
         chart = figures.bars(
@@ -223,7 +234,8 @@ class PageBuilder:
             ["region", *metrics],
         )
         if regions is not None and regions.rows:
-            region_rows = sorted(regions.rows, key=lambda row: -row[regions.columns.index("count_plays")])
+            plays = regions.columns.index("count_plays")
+            region_rows = sorted(regions.rows, key=lambda row: -row[plays])
             cities, _ = self._drill(
                 "cities",
                 "MAP_OVERLAY",
@@ -363,8 +375,9 @@ def _views_over_duration(builder: PageBuilder, entry_id: str) -> Section:
 
 
 def _heat_map(builder: PageBuilder, entry_id: str) -> Section:
-    users, users_href = builder.run("user-engagement", "USER_ENGAGEMENT", order="-count_plays",
-                                    limit=TOP)  # fmt: skip
+    users, users_href = builder.run(
+        "user-engagement", "USER_ENGAGEMENT", order="-count_plays", limit=TOP
+    )
     user_ids = [str(row[users.columns.index("user_id")]) for row in users.rows]
     section = Section(
         "heat-map",
@@ -403,13 +416,16 @@ def _heat_map(builder: PageBuilder, entry_id: str) -> Section:
 
 
 def category_page(builder: PageBuilder, category_id: str, category_name: str) -> Page:
-    page = Page(builder.slug, "category", category_name,
-                f"Category {category_id} · {_period(builder)}")  # fmt: skip
+    page = Page(
+        builder.slug, "category", category_name, f"Category {category_id} · {_period(builder)}"
+    )
     highlights = builder.highlights("CATEGORY_HIGHLIGHTS", object_ids=[category_id])
-    sub, sub_href = builder.run("sub-categories", "SUB_CATEGORIES", object_ids=[category_id],
-                                order="-count_plays")  # fmt: skip
-    contributors, contributors_href = builder.run("contributors", "TOP_CONTRIBUTORS",
-                                                  filters={"categories_ids_in": [category_id]})  # fmt: skip
+    sub, sub_href = builder.run(
+        "sub-categories", "SUB_CATEGORIES", object_ids=[category_id], order="-count_plays"
+    )
+    contributors, contributors_href = builder.run(
+        "contributors", "TOP_CONTRIBUTORS", filters={"categories_ids_in": [category_id]}
+    )
     builder.filters = {**builder.filters, "categories_ids_in": [category_id]}
     page.sections = [
         highlights,
@@ -501,10 +517,21 @@ def qos_page(builder: PageBuilder) -> Page:
             "qos-highlights",
             "QoS highlights",
             kpis=[
-                Kpi(m, totals.totals.get(m), totals.totals.get(f"{m}_compare"),
-                    totals.totals.get(f"{m}_change"))  # fmt: skip
-                for m in ["count_plays", "avg_join_time", "p95_join_time", "avg_buffer_time",
-                          "rebuffer_per_minute", "avg_bitrate", "count_errors"]  # fmt: skip
+                Kpi(
+                    m,
+                    totals.totals.get(m),
+                    totals.totals.get(f"{m}_compare"),
+                    totals.totals.get(f"{m}_change"),
+                )
+                for m in [
+                    "count_plays",
+                    "avg_join_time",
+                    "p95_join_time",
+                    "avg_buffer_time",
+                    "rebuffer_per_minute",
+                    "avg_bitrate",
+                    "count_errors",
+                ]
                 if m in totals.totals
             ],
             tables=[Table(f"{builder.slug}-qos", [], [], totals_href)],
@@ -521,10 +548,14 @@ def qos_page(builder: PageBuilder) -> Page:
             tables=[builder.table("qos-by-day", by_day, day_href, limit=None)],
         ),
     ]
-    for dimension, name_column in (("device", "device"), ("country", "country_name"),
-                                   ("browser", "browser")):  # fmt: skip
-        result, href = builder.run(f"qos-by-{dimension}", "QOE", dimension=dimension,
-                                   order="-count_plays")  # fmt: skip
+    for dimension, name_column in (
+        ("device", "device"),
+        ("country", "country_name"),
+        ("browser", "browser"),
+    ):
+        result, href = builder.run(
+            f"qos-by-{dimension}", "QOE", dimension=dimension, order="-count_plays"
+        )
         rows = result.rows[:TOP]
         sections.append(
             Section(

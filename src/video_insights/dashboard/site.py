@@ -187,7 +187,8 @@ def render_partner(
 
     built: list[Page] = [P.overview_page(builder("overview"), name)]
     for entry in entry_ids:
-        built.append(P.entry_page(builder(f"entry-{_safe(entry)}"), entry, entries.get(entry, entry)))
+        name_of = entries.get(entry, entry)
+        built.append(P.entry_page(builder(f"entry-{_safe(entry)}"), entry, name_of))
     for category in category_ids:
         built.append(
             P.category_page(
