@@ -123,6 +123,7 @@ class Table:
     csv_href: str | None = None
     links: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> value -> href
     total_rows: int | None = None  # rows in the CSV when the page shows fewer
+    csv_label: str = "Export CSV"
 
     @property
     def headers(self) -> list[str]:

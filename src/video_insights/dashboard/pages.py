@@ -99,7 +99,7 @@ class PageBuilder:
         columns: list[str] | None = None,
         limit: int | None = TOP,
     ) -> Table:
-        columns = columns or result.columns
+        columns = [c for c in columns if c in result.columns] if columns else result.columns
         index = [result.columns.index(column) for column in columns]
         rows = [[row[i] for i in index] for row in result.rows]
         links = {}
@@ -235,7 +235,14 @@ class PageBuilder:
         )
         if regions is not None and regions.rows:
             plays = regions.columns.index("count_plays")
-            region_rows = sorted(regions.rows, key=lambda row: -row[plays])
+            region_col = regions.columns.index("region")
+            # the engine reads object ids level by level: a region spelt like a country id
+            # (``Unknown``) would ask for regions again, so such regions are not drilled into
+            countries = {str(row[result.columns.index("country")]) for row in result.rows}
+            region_rows = sorted(
+                (row for row in regions.rows if str(row[region_col]) not in countries),
+                key=lambda row: -row[plays],
+            )
             cities, _ = self._drill(
                 "cities",
                 "MAP_OVERLAY",
@@ -370,7 +377,9 @@ def _views_over_duration(builder: PageBuilder, entry_id: str) -> Section:
         "Views over the duration",
         note="Views of each percentile of the video: where viewers lost interest.",
         charts=[Chart(f"{builder.slug}-views-over-duration", chart)],
-        tables=[Table(f"{builder.slug}-views-over-duration", [], [], href)],
+        tables=[
+            Table(f"{builder.slug}-views-over-duration", [], [], href, csv_label="Export views CSV")
+        ],
     )
 
 
@@ -411,7 +420,9 @@ def _heat_map(builder: PageBuilder, entry_id: str) -> Section:
             max(200, 36 * len(user_ids) + 100),
         )
     )
-    section.tables.append(Table(f"{builder.slug}-heat-map", [], [], href))
+    section.tables.append(
+        Table(f"{builder.slug}-heat-map", [], [], href, csv_label="Export heat-map CSV")
+    )
     return section
 
 
