@@ -52,13 +52,19 @@ def render(warehouse: Path, out: Path, partner_id: int, *options: str) -> Path:
 
 @pytest.fixture(scope="session")
 def sites(warehouse, tmp_path_factory) -> dict[str, Path]:
-    """Three sites by the `dashboard` command: worked example 7's partner with its top entry,
-    the segments partner with its 100-second entry, the interactive-paths partner."""
+    """Three sites: worked example 7's partner with its top entry (the `dashboard` command),
+    the segments partner's 100-second entry page, the interactive-paths partner's page."""
+    from video_insights.dashboard.site import build_site
+
     base = tmp_path_factory.mktemp("dashboard-sites")
+    days = (cases.MONDAY, cases.TUESDAY)
+    build_site(warehouse, base / "segments", 301, *days, entry_ids=["1_seg100"], kinds=("entry",))
+    build_site(warehouse, base / "paths", 302, *days, kinds=("interactive",))
     return {
+        # the command renders every page kind; the other two sites only the page they test
         "ex7": render(warehouse, base / "ex7", cases.EX7["partner_id"], "--entry-id", "1_ex7_a"),
-        "segments": render(warehouse, base / "segments", 301, "--entry-id", "1_seg100"),
-        "paths": render(warehouse, base / "paths", 302),
+        "segments": base / "segments",
+        "paths": base / "paths",
     }
 
 

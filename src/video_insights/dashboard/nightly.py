@@ -77,8 +77,10 @@ def render_nightly_site(
     data_interval_end: datetime | date | str | None = None,
     *,
     docs: bool = True,
+    partner_ids: list[int] | None = None,
 ) -> dict[str, Any]:
-    """Render the default set for the night; ``docs`` also (re)generates the dbt docs page."""
+    """Render the default set for the night; ``docs`` also (re)generates the dbt docs page;
+    ``partner_ids`` narrows the partners (default: every partner of the published warehouse)."""
     from video_insights.dashboard import site as S
     from video_insights.dashboard.docs import generate_dbt_docs, link_docs
 
@@ -97,7 +99,7 @@ def render_nightly_site(
     linked = link_docs(paths, fresh)
     context = S.page_context(paths)
     sites = []
-    partners = _partners(paths, from_day, to_day)
+    partners = partner_ids if partner_ids is not None else _partners(paths, from_day, to_day)
     for partner_id in partners:
         entries = _top_entries(paths, partner_id, from_day, to_day)
         sites.append(

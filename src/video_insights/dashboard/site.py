@@ -185,7 +185,9 @@ def render_partner(
             entry_links=entry_links,
         )
 
-    built: list[Page] = [P.overview_page(builder("overview"), name)]
+    built: list[Page] = []
+    if "overview" in kinds:
+        built.append(P.overview_page(builder("overview"), name))
     for entry in entry_ids:
         name_of = entries.get(entry, entry)
         built.append(P.entry_page(builder(f"entry-{_safe(entry)}"), entry, name_of))
@@ -275,8 +277,10 @@ def build_site(
     *,
     entry_ids: list[str] | None = None,
     category_ids: list[str] | None = None,
+    kinds: tuple[str, ...] = ALL_KINDS,
 ) -> dict[str, Any]:
-    """The ``video-insights dashboard`` command: one partner's pages into ``out``."""
+    """The ``video-insights dashboard`` command: one partner's pages into ``out`` (``kinds``
+    narrows which pages; the command renders them all)."""
     from video_insights.dashboard.docs import link_docs
 
     paths = warehouse if isinstance(warehouse, WarehousePaths) else WarehousePaths.at(warehouse)
@@ -296,6 +300,7 @@ def build_site(
         entry_ids=entry_ids,
         category_ids=category_ids,
         context=context,
+        kinds=kinds,
     )
     index = render_index(out, [site], f"{from_day} to {to_day}", context, docs)
     return {
