@@ -118,9 +118,9 @@ class PageBuilder:
 
     def highlights(self, report_type: str = "HIGHLIGHTS", **options: Any) -> Section:
         result, href = self.run("highlights", report_type, compare=True, **options)
-        metrics = [m for m in HIGHLIGHT_METRICS if m in result.totals] or [
-            m for m in result.totals if not m.endswith(("_compare", "_change"))
-        ]
+        own = [m for m in result.totals if not m.endswith(("_compare", "_change"))]
+        metrics = [m for m in HIGHLIGHT_METRICS if m in own]
+        metrics += [m for m in own if m not in metrics]  # e.g. a category's contributors
         compare_from, compare_to = previous_period(self.from_day, self.to_day)
         kpis = [
             Kpi(
