@@ -80,12 +80,21 @@ def video_insights_nightly() -> None:
         return publish_step(params["warehouse"], data_interval_start, data_interval_end)
 
     @task
-    def prune_inbox(published: dict, params: dict) -> dict:
+    def render_dashboards(
+        published: dict, params: dict, data_interval_start=None, data_interval_end=None
+    ) -> dict:
+        from video_insights.dashboard.nightly import render_nightly_site
+
+        return render_nightly_site(params["warehouse"], data_interval_start, data_interval_end)
+
+    @task
+    def prune_inbox(upstream: dict, params: dict) -> dict:
+        """Retention: delete landed raw inbox files older than the setting (after publish)."""
         from video_insights.privacy.retention import prune_inbox_step
 
         return prune_inbox_step(params["inbox"], params["warehouse"])
 
-    prune_inbox(publish(validate(build(land()))))
+    prune_inbox(render_dashboards(publish(validate(build(land())))))
 
 
 video_insights_nightly()
