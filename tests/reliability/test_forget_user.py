@@ -159,10 +159,11 @@ def _lake_state(paths: WarehousePaths) -> dict[str, list[tuple]]:
     return state
 
 
-def test_forget_user_killed_midway_finishes_when_run_again(tmp_path):
+def test_forget_user_killed_midway_finishes_when_run_again(tmp_path, monkeypatch):
     """SIGKILL after the first rewritten file: the pending plan makes the rerun finish the job,
     ending with the same lake and manifest as an uninterrupted request (rebuild left out: the
     first test covers it)."""
+    monkeypatch.setenv("VIDEO_INSIGHTS_LANDING_KEY", "5a" * 32)  # same beacon ids in both lakes
     inbox = fc.write_inbox(tmp_path / "inbox")
     calm, killed = WarehousePaths.at(tmp_path / "calm"), WarehousePaths.at(tmp_path / "killed")
     for paths in (calm, killed):
@@ -183,3 +184,38 @@ def test_forget_user_killed_midway_finishes_when_run_again(tmp_path):
     assert _lake_state(killed) == _lake_state(calm)
     assert not (killed.root / "privacy" / "forget-pending.json").exists()
     assert len(ledger_path(killed).read_text().splitlines()) == 1
+
+
+def test_forget_user_of_a_pseudonymized_partner_takes_the_real_id(tmp_path, monkeypatch):
+    """Partner 601's ids are pseudonymized at landing: the request with the real id finds the
+    viewer's rows by the pseudonym; partner 602 (not pseudonymized) keeps its own alice."""
+    from video_insights.privacy.pseudonymize import (
+        pseudonymization_key,
+        pseudonymize_user_id,
+    )
+
+    monkeypatch.setenv("VIDEO_INSIGHTS_PSEUDONYMIZE_PARTNERS", str(fc.PARTNER))
+    inbox = fc.write_inbox(tmp_path / "inbox")
+    paths = WarehousePaths.at(tmp_path / "warehouse")
+    land_step(inbox, paths.root, fc.MONDAY)
+    pseudonym = pseudonymize_user_id(pseudonymization_key(paths), fc.PARTNER, fc.FORGOTTEN)
+    pattern = str(paths.beacons / "*" / "*.parquet")
+    with duckdb.connect() as con:
+        landed = con.execute(
+            "select count(*) from read_parquet(?) where partner_id = ? and user_id = ?",
+            [pattern, fc.PARTNER, pseudonym],
+        ).fetchone()[0]
+    assert landed > 0
+    other = _lake_rows(paths, fc.OTHER_PARTNER)
+
+    result = forget_user(paths, fc.PARTNER, fc.FORGOTTEN, rebuild=False)
+    assert result.beacon_rows_removed == landed
+    assert (result.quarantine_rows_removed, result.user_records_removed) == (1, 1)
+    with duckdb.connect() as con:
+        left = con.execute(
+            "select count(*) from read_parquet(?) where partner_id = ? and user_id = ?",
+            [pattern, fc.PARTNER, pseudonym],
+        ).fetchone()[0]
+    assert left == 0
+    assert _lake_rows(paths, fc.OTHER_PARTNER) == other
+    assert is_forgotten(paths, fc.PARTNER, fc.FORGOTTEN)

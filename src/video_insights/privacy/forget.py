@@ -20,6 +20,9 @@ a copy to ``tmp/`` plus ``os.replace``. Run again after a crash, ``forget_user``
 pending plan first (rewriting a file again removes nothing more; the counts are absolute). Until
 the rebuild is published readers keep the previous version.
 
+For a partner whose user ids are pseudonymized at landing the rows are found by the pseudonym
+(computed with the warehouse's pseudonymization key), so the request takes the real id.
+
 The ledger ``privacy/forgotten.jsonl`` records each request without the user id in clear: a
 keyed hash (HMAC-SHA256 with ``privacy/ledger.key``, created on first use) of partner and user,
 so "was this viewer forgotten?" can be answered (:func:`is_forgotten`) without keeping the id.
@@ -112,6 +115,22 @@ def is_forgotten(warehouse: WarehousePaths, partner_id: int, user_id: str) -> bo
         if line.strip() and json.loads(line).get("user_key") == key:
             return True
     return False
+
+
+def landed_user_id(warehouse: WarehousePaths, partner_id: int, user_id: str) -> str:
+    """The id as landing stored it: the pseudonym for a partner whose ids are pseudonymized
+    (``$VIDEO_INSIGHTS_PSEUDONYMIZE_PARTNERS``, see :mod:`.pseudonymize`), else the id itself.
+    A pseudonym given as ``user_id`` is taken as it is."""
+    from video_insights.privacy.pseudonymize import (
+        is_pseudonym,
+        pseudonymization_key,
+        pseudonymize_user_id,
+        pseudonymized_partners,
+    )
+
+    if is_pseudonym(user_id) or int(partner_id) not in pseudonymized_partners():
+        return user_id
+    return pseudonymize_user_id(pseudonymization_key(warehouse), int(partner_id), user_id)
 
 
 def _lit(text: str) -> str:
@@ -242,6 +261,7 @@ def forget_user(
         raise ForgetError(f"no landed data under {warehouse.lake}: is --warehouse right?")
     warehouse.tmp.mkdir(parents=True, exist_ok=True)
     key = user_key(warehouse, partner_id, user_id)
+    user_id = landed_user_id(warehouse, partner_id, user_id)  # from here on: as landed
     pending_path = _pending_path(warehouse)
     result = ForgetResult(
         partner_id=int(partner_id),
