@@ -6,7 +6,6 @@ parameter is only checked against it (403 when it differs). The report JSON is
 prints for the same request; CSV is ``render.to_csv``.
 """
 
-from __future__ import annotations
 
 import inspect
 import logging
