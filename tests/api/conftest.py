@@ -55,18 +55,19 @@ class Server:
 def start_server(warehouse: WarehousePaths, tokens_file: Path) -> Server:
     port = free_port()
     cli = str(Path(sys.executable).parent / "video-insights")
-    process = subprocess.Popen(
-        [cli, "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--warehouse", str(warehouse.root), "--tokens-file", str(tokens_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    log = tokens_file.parent / f"serve-{port}.log"  # a file: a pipe nobody reads would fill up
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [cli, "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--warehouse", str(warehouse.root), "--tokens-file", str(tokens_file)],
+            stdout=output, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise RuntimeError(f"the server stopped at start:\n{output}")
+            raise RuntimeError(f"the server stopped at start:\n{log.read_text()}")
         try:
             if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
                 return Server(url, process, warehouse, tokens_file)
