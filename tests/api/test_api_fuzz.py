@@ -20,7 +20,7 @@ CRAFTED = [
     "1_aud_a' or '1'='1",
     "1_aud_a'; drop table fct_plays; --",
     "1_aud_a) or (1=1",
-    "x\" or partner_id = 302 --",
+    'x" or partner_id = 302 --',
     "/* comment */ 1_aud_a",
     "1_aud_a --",
     "%' union select * from dim_entries --",
@@ -101,7 +101,7 @@ def test_crafted_parameter_names_are_400(client_a, name):
     ("parameter", "value"),
     [
         ("order", "count_plays; drop table fct_plays"),
-        ("order", "\"count_plays\" desc, (select 1)"),
+        ("order", '"count_plays" desc, (select 1)'),
         ("order", "-count_plays--"),
         ("dimension", "device'; --"),
         ("interval", "days' or '1'='1"),

@@ -47,7 +47,9 @@ def oracle_connections(oracles):
         connection.close()
 
 
-def engine_json(warehouse, connection, report_type: str, params: dict[str, str], partner: int) -> str:
+def engine_json(
+    warehouse, connection, report_type: str, params: dict[str, str], partner: int
+) -> str:
     filters = {
         name: value.split(",")
         for name, value in params.items()

@@ -6,13 +6,12 @@ parameter is only checked against it (403 when it differs). The report JSON is
 prints for the same request; CSV is ``render.to_csv``.
 """
 
-
 import inspect
 import logging
 import time
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -142,8 +141,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
     def health() -> HealthBody:
         """Whether the service is up and a night has been published."""
         published_at = reader.published_at()
-        return HealthBody(status="ok", published=published_at is not None,
-                          published_at=published_at)
+        return HealthBody(
+            status="ok", published=published_at is not None, published_at=published_at
+        )
 
     @app.get(
         "/v1/reports",
@@ -198,7 +198,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
         dimension: Annotated[str | None, Query(max_length=100)] = None,
         compare_from_day: Annotated[str | None, Query(max_length=100)] = None,
         compare_to_day: Annotated[str | None, Query(max_length=100)] = None,
-        format: Annotated[  # noqa: A002  (the API's parameter name)
+        format: Annotated[
             str | None, Query(json_schema_extra={"enum": list(params.FORMATS)})
         ] = None,
         partner_id_param: Annotated[

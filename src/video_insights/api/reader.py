@@ -93,9 +93,7 @@ class PublishedReader:
         """When the open night was published (None before the first publish)."""
         try:
             with self.connection() as con:
-                row = con.execute(
-                    f"select max(published_at) from {PUBLISH_INFO_TABLE}"
-                ).fetchone()
+                row = con.execute(f"select max(published_at) from {PUBLISH_INFO_TABLE}").fetchone()
         except NoPublishedWarehouse:
             return None
         except Exception:  # a file without the publish record (not made by `publish`)

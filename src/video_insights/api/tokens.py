@@ -51,8 +51,10 @@ def _read(path: Path) -> list[TokenRecord]:
         return []
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
-        return [TokenRecord(**{**item, "partner_id": int(item["partner_id"])}) for item in
-                payload.get("tokens", [])]
+        return [
+            TokenRecord(**{**item, "partner_id": int(item["partner_id"])})
+            for item in payload.get("tokens", [])
+        ]
     except (OSError, ValueError, TypeError, KeyError) as error:
         raise TokenError(f"{path}: not a token file ({error})") from None
 
