@@ -126,7 +126,7 @@ def test_crafted_report_types_are_400(client_a):
 
 
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -171,7 +171,11 @@ def test_schemathesis_against_the_openapi_document(server, tokens, mode):
     for operation in operations:
         strategy = operation.as_strategy(generation_mode=GenerationMode(mode))
 
-        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=25 if mode == "positive" else 15,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=strategy)
         def check(case):
             response = case.call_and_validate(
