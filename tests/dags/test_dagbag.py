@@ -30,6 +30,8 @@ def test_tasks_in_order(dagbag):
         "build",
         "validate",
         "publish",
+        "render_dashboards",
+        "prune_inbox",
     ]
 
 
