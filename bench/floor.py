@@ -5,8 +5,8 @@
 :func:`build_lookups` runs OUTSIDE the timed part: one row per distinct raw IP address, user
 agent and referrer of the inboxes, resolved with landing's own functions (GeoLite2, the
 user-agent rules, the referrer decoder), written as Parquet. The timed part is ``main``: set the
-DuckDB variables, run floor.sql, nothing else. DuckDB gets the same resources as the pipeline's
-(memory limit, temp directory, threads: video_insights.resources).
+DuckDB variables, run floor.sql, nothing else. DuckDB gets the memory limit of dbt's profile
+(``VIDEO_INSIGHTS_MEMORY_LIMIT``, default 4GB) and a temp directory to spill to.
 """
 
 from __future__ import annotations
@@ -14,11 +14,15 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import os
 from pathlib import Path
 
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
 SIDE_FEEDS = ("entries", "partners", "users")
 LOOKUPS = ("ip_lookup", "agent_lookup", "referrer_lookup")
+# The same variable and default as profiles.yml's settings for dbt.
+MEMORY_LIMIT_ENV = "VIDEO_INSIGHTS_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "4GB"
 
 
 def inbox_files(inboxes: list[Path], feed: str) -> list[str]:
@@ -93,14 +97,14 @@ def run_floor(db: Path, values: dict[str, object], memory_limit: str | None = No
     """floor.sql into ``db`` (replaced): the timed part."""
     import duckdb
 
-    from video_insights.resources import duckdb_settings
-
     db.unlink(missing_ok=True)
     tmp = db.parent / (db.name + ".tmp")
     tmp.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db))
-    for name, value in duckdb_settings(tmp, memory_limit).items():
-        con.execute(f"set {name} = '{value}'")
+    limit = memory_limit or os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+    con.execute(f"set memory_limit = '{limit}'")
+    con.execute(f"set temp_directory = '{tmp}'")
+    con.execute("set preserve_insertion_order = false")  # no order is relied on: less memory
     con.execute("set TimeZone = 'UTC'")
     for name, value in values.items():
         con.execute(f"set variable {name} = ?", [value])
