@@ -78,16 +78,36 @@ def land_step(
 
 
 def build_step(
-    warehouse: Path, interval_start: datetime | date, interval_end: datetime | date | None = None
+    warehouse: Path,
+    interval_start: datetime | date,
+    interval_end: datetime | date | None = None,
+    *,
+    backfill: tuple[date, date] | None = None,
+    full_refresh: bool = False,
 ) -> dict[str, Any]:
-    """One ``dbt build`` over the landed files into the build file (models and dbt tests)."""
+    """One ``dbt build`` into the build file (models and dbt tests), incremental by day partition.
+
+    The build file first becomes the last published version when it may hold an unpublished
+    night (``publish.prepare_build_file``); then ``incremental.plan_build`` picks the lake
+    partitions to take in and the partner-local days to rebuild (``backfill``: a day range taken
+    in and rebuilt whatever its age), passed to dbt as vars.
+    """
+    from video_insights.incremental import plan_build
+    from video_insights.publish import prepare_build_file
     from video_insights.transform import dbt_build
 
     paths = WarehousePaths.at(warehouse)
     paths.ensure()
     run_day = run_day_of(interval_start)
-    result = dbt_build(paths, run_day=run_day)
+    build_file = prepare_build_file(paths)
+    plan = plan_build(paths, run_day, backfill=backfill, full_refresh=full_refresh)
+    result = dbt_build(paths, run_day=run_day, full_refresh=plan.full, dbt_vars=plan.dbt_vars())
     payload = _jsonable(result)
+    payload["incremental"] = {
+        "build_file": build_file,
+        **plan.summary(),
+        "rebuilt_partner_days": [[partner, day.isoformat()] for partner, day in plan.rebuild],
+    }
     _record(paths, run_day, "build", {"result": payload})
     return payload
 

@@ -10,6 +10,7 @@
     carries one; a decrease means the counter was reset and the new value is the increase. The
     PLAY beacon is the baseline (its playTimeSum, 0 when it has none) and adds nothing itself.
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
@@ -28,6 +29,7 @@ beacons as (
         play_time_sum,
         playback_speed
     from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 sequenced as (
@@ -120,3 +122,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

@@ -10,22 +10,27 @@
     on those of the session's first beacon (fct_qoe_sessions); exits before video start on those
     of the PLAY_REQUEST (fct_qoe_play_requests).
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 plays as (
     select * from {{ ref('fct_qoe_plays') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 sessions as (
     select * from {{ ref('fct_qoe_sessions') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 play_requests as (
     select * from {{ ref('fct_qoe_play_requests') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 beacon_parts as (
@@ -157,3 +162,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

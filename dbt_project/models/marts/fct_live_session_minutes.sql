@@ -16,14 +16,17 @@
     day and wall-clock hour of it, utc_offset the partner's UTC offset then ('+01:00'), which
     tells apart the two wall-clock hours a daylight-saving change repeats.
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 play_beacons as (
     select * from {{ ref('int_play_beacons') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 live_beacons as (
@@ -93,3 +96,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

@@ -7,10 +7,12 @@
     session has neither a PLAY nor an ERROR. It counts on the day and with the viewer context of
     the PLAY_REQUEST beacon, like count_play_requested, so ebvs_ratio is exact over any range.
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 sequenced as (
@@ -89,3 +91,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

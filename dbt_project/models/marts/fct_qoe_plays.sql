@@ -9,18 +9,22 @@
     last VIEW (buffering no later VIEW reports). Negative values count as 0. A joinTime counts
     only when it is >= 0 (a negative startup time is no measurement).
 -#}
+{{ day_partitioned() }}
 with
 
 plays as (
     select * from {{ ref('int_plays') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 play_beacons as (
     select * from {{ ref('int_play_beacons') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 buffer_reports as (
@@ -74,3 +78,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}
