@@ -110,8 +110,8 @@ def _manifest_beacon_files(con: Any, paths: WarehousePaths) -> dict[str, tuple[d
     if not any(paths.manifest.glob("*.parquet")):
         return {}
     rows = con.execute(
-        "select file_sha256, cast(min(min_received_at) as date), cast(max(max_received_at) as date) "
-        "from read_parquet(?, union_by_name = true) "
+        "select file_sha256, cast(min(min_received_at) as date), "
+        "cast(max(max_received_at) as date) from read_parquet(?, union_by_name = true) "
         "where feed = 'beacons' and min_received_at is not null group by all",
         [str(paths.manifest / "*.parquet")],
     ).fetchall()
@@ -324,11 +324,13 @@ def plan_build(
             timezones = (
                 f"select partner_id, report_timezone from {PARTNERS_TABLE}"
                 if PARTNERS_TABLE in state
-                else "select null::bigint as partner_id, null::varchar as report_timezone where false"
+                else "select null::bigint as partner_id, null::varchar as report_timezone "
+                "where false"
             )
             rows = con.execute(
                 "select distinct new_beacons.partner_id, cast(timezone("
-                "coalesce(zones.report_timezone, ?), timezone('UTC', new_beacons.received_at)) as date) "
+                "coalesce(zones.report_timezone, ?), "
+                "timezone('UTC', new_beacons.received_at)) as date) "
                 f"from new_beacons left join ({timezones}) as zones "
                 "on new_beacons.partner_id = zones.partner_id "
                 "where new_beacons.partner_id is not null",

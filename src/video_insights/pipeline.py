@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from video_insights.config import WarehousePaths
+from video_insights.errors import VideoInsightsError
 from video_insights.log import log_event
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ def build_step(
     *,
     backfill: tuple[date, date] | None = None,
     full_refresh: bool = False,
+    dbt_command: str = "build",
 ) -> dict[str, Any]:
     """One ``dbt build`` into the build file (models and dbt tests), incremental by day partition.
 
@@ -101,7 +103,13 @@ def build_step(
     run_day = run_day_of(interval_start)
     build_file = prepare_build_file(paths)
     plan = plan_build(paths, run_day, backfill=backfill, full_refresh=full_refresh)
-    result = dbt_build(paths, run_day=run_day, full_refresh=plan.full, dbt_vars=plan.dbt_vars())
+    result = dbt_build(
+        paths,
+        run_day=run_day,
+        full_refresh=plan.full,
+        dbt_vars=plan.dbt_vars(),
+        command_name=dbt_command,
+    )
     payload = _jsonable(result)
     payload["incremental"] = {
         "build_file": build_file,
@@ -138,6 +146,27 @@ def publish_step(
     payload = _jsonable(publish(paths, run_day=run_day))
     _record(paths, run_day, "publish", {"result": payload})
     return payload
+
+
+class BackfillError(VideoInsightsError):
+    """A backfill range that cannot be run."""
+
+
+def run_backfill(warehouse: Path, from_day: date, to_day: date) -> dict[str, Any]:
+    """Take in and rebuild the days ``from_day``..``to_day`` (set-aside late beacons included),
+    validate and publish: ``video-insights backfill``. Idempotent: a second run changes nothing."""
+    if from_day > to_day:
+        raise BackfillError(f"backfill: --from-day {from_day} is after --to-day {to_day}")
+    paths = WarehousePaths.at(warehouse)
+    if not paths.manifest.exists() or not any(paths.manifest.glob("*.parquet")):
+        raise BackfillError(f"backfill: nothing landed in {paths.lake} yet (run a night first)")
+    start = datetime.combine(to_day, datetime.min.time(), tzinfo=UTC)
+    steps: dict[str, Any] = {}
+    steps["build"] = build_step(warehouse, start, backfill=(from_day, to_day))
+    steps["validate"] = validate_step(warehouse, start)
+    steps["publish"] = publish_step(warehouse, start)
+    log_event(logger, "backfill_done", from_day=from_day.isoformat(), to_day=to_day.isoformat())
+    return steps
 
 
 def run_nightly(

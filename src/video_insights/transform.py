@@ -112,13 +112,14 @@ def build_command(
     select: str | None = None,
     full_refresh: bool = False,
     dbt_vars: Mapping[str, Any] | None = None,
+    command_name: str = "build",
 ) -> list[str]:
     variables: dict[str, Any] = dict(dbt_vars or {})
     if run_day is not None:
         variables["run_day"] = run_day.isoformat()
     command = [
         str(dbt_executable()),
-        "build",
+        command_name,
         "--project-dir",
         str(PROJECT_ROOT),
         "--profiles-dir",
@@ -145,11 +146,14 @@ def dbt_build(
     full_refresh: bool = False,
     dbt_vars: Mapping[str, Any] | None = None,
     timeout: float | None = None,
+    command_name: str = "build",
 ) -> DbtResult:
     """Run one ``dbt build`` into ``warehouse.build_db``; raise :class:`TransformError` on failure.
 
     ``dbt_vars`` overrides project vars (for example ``{"segments": 50}``); ``run_day`` becomes
-    the ``run_day`` var.
+    the ``run_day`` var. An incremental night passes the partitions to take in and the day
+    partitions to rebuild as vars (``incremental.BuildPlan.dbt_vars``). ``command_name="run"``
+    builds the models without their tests (the property tests' quick builds).
     """
     warehouse = WarehousePaths.at(warehouse.root)
     for folder in (warehouse.lake, warehouse.build_db.parent, warehouse.tmp):
@@ -157,7 +161,12 @@ def dbt_build(
     results_file = target_path(warehouse) / "run_results.json"
     results_file.unlink(missing_ok=True)  # never read a previous build's results
     command = build_command(
-        warehouse, run_day=run_day, select=select, full_refresh=full_refresh, dbt_vars=dbt_vars
+        warehouse,
+        run_day=run_day,
+        select=select,
+        full_refresh=full_refresh,
+        dbt_vars=dbt_vars,
+        command_name=command_name,
     )
     log_event(logger, "dbt_build_start", warehouse=warehouse.root, run_day=run_day, select=select)
     started = time.monotonic()
