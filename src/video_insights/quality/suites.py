@@ -129,6 +129,7 @@ RELIED_COLUMNS: dict[str, dict[str, str]] = {
         "playback_type": "varchar",
     },
     FCT_PLAYS: {"play_id": "varchar", "partner_id": "bigint", "report_date": "date"},
+    "int_beacon_partitions_set_aside": {"event_date": "date", "source_file_sha256": "varchar"},
     FCT_DAILY: {
         "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
         "user_id": "varchar", "playback_type": "varchar",
