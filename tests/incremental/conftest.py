@@ -7,12 +7,30 @@ is about the build's partitions, to keep each night to one dbt invocation.
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# One landing key for every warehouse of these tests: beacon_id (and so play_id) is keyed per
+# warehouse, and the incremental and full warehouses are compared row for row.
+LANDING_KEY = "5a" * 32
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _same_landing_key() -> Iterator[None]:
+    before = os.environ.get("VIDEO_INSIGHTS_LANDING_KEY")
+    os.environ["VIDEO_INSIGHTS_LANDING_KEY"] = LANDING_KEY
+    yield
+    if before is None:
+        del os.environ["VIDEO_INSIGHTS_LANDING_KEY"]
+    else:
+        os.environ["VIDEO_INSIGHTS_LANDING_KEY"] = before
+
 
 # Columns that record when something ran, not what the data says.
 RUN_TIME_COLUMNS = frozenset({"landed_at", "taken_in_at", "published_at"})
