@@ -64,7 +64,7 @@
     peak_concurrent_viewers is the max of this over the minutes of an hour or range.
 -#}
 {% macro concurrent_viewers(entry_id, session_id, count_views) -%}
-    count(distinct case when ({{ count_views }}) > 0 then [({{ entry_id }}), ({{ session_id }})] end)
+    count(distinct case when ({{ count_views }}) > 0 then {{ tuple_value(['(' ~ entry_id ~ ')', '(' ~ session_id ~ ')']) }} end)
 {%- endmacro %}
 
 

@@ -188,3 +188,17 @@
 {% macro duckdb__run_end_hook() -%}
     {{ create_metric_macros() }}
 {%- endmacro %}
+
+
+{#- One comparable value made of several expressions (e.g. for `count(distinct ...)` of a pair). -#}
+{% macro tuple_value(expressions) -%}
+    {{ return(adapter.dispatch('tuple_value', 'video_insights')(expressions)) }}
+{%- endmacro %}
+
+{% macro duckdb__tuple_value(expressions) -%}
+    [{{ expressions | join(", ") }}]
+{%- endmacro %}
+
+{% macro spark__tuple_value(expressions) -%}
+    array({{ expressions | join(", ") }})
+{%- endmacro %}
