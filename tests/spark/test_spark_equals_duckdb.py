@@ -19,9 +19,8 @@ import pytest
 from video_insights.config import PROJECT_ROOT, WarehousePaths
 from video_insights.transform import spark_table_path
 
-REPORT_MODELS = sorted(
-    path.stem for path in (Path(PROJECT_ROOT) / "dbt_project" / "models" / "reports").glob("rpt_*.sql")
-)
+REPORTS_FOLDER = Path(PROJECT_ROOT) / "dbt_project" / "models" / "reports"
+REPORT_MODELS = sorted(path.stem for path in REPORTS_FOLDER.glob("rpt_*.sql"))
 
 # rpt_ table -> why Spark and DuckDB differ (each is a strict xfail: fixing it fails the test).
 KNOWN_DIFFERENCES: dict[str, str] = {}
@@ -80,8 +79,8 @@ def _params() -> list[Any]:
     ]
 
 
-def test_every_report_model_is_compared(report_models: list[str]) -> None:
-    assert report_models == REPORT_MODELS
+def test_every_report_model_is_compared() -> None:
+    # the catalog of docs/reports.md: an empty glob would silently compare nothing
     assert len(REPORT_MODELS) >= 16
 
 
@@ -107,7 +106,9 @@ def test_report_table_equal_on_spark_and_duckdb(
 
     assert spark_columns == duck_columns
     assert len(duck_rows) > 0 or model in _MAY_BE_EMPTY, f"{model}: empty on DuckDB"
-    assert len(spark_rows) == len(duck_rows), f"{model}: {len(spark_rows)} rows on Spark, {len(duck_rows)} on DuckDB"
+    assert len(spark_rows) == len(duck_rows), (
+        f"{model}: {len(spark_rows)} rows on Spark, {len(duck_rows)} on DuckDB"
+    )
     differences = [
         (duck, spark)
         for duck, spark in zip(duck_rows, spark_rows, strict=True)
@@ -120,4 +121,6 @@ def test_report_table_equal_on_spark_and_duckdb(
 
 
 # Report tables a one-day simulation may leave empty (no live playback, no interactive nodes).
-_MAY_BE_EMPTY = frozenset({"rpt_live_hourly", "rpt_interactive_nodes_daily", "rpt_interactive_hotspots_daily"})
+_MAY_BE_EMPTY = frozenset(
+    {"rpt_live_hourly", "rpt_interactive_nodes_daily", "rpt_interactive_hotspots_daily"}
+)
