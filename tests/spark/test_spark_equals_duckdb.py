@@ -94,10 +94,12 @@ def test_report_table_equal_on_spark_and_duckdb(
     connection = duckdb.connect(str(warehouse.build_db), read_only=True)
     try:
         duck_columns, duck_rows = _rows(connection, f"select * from main.{model}")
-        files = sorted(spark_folder.glob("*.parquet"))
+        # a day-partitioned table keeps its partition columns in the folder names (Hive style)
+        files = sorted(spark_folder.rglob("*.parquet"))
         if files:
             spark_columns, spark_rows = _rows(
-                connection, f"select * from read_parquet('{spark_folder}/*.parquet')"
+                connection,
+                f"select * from read_parquet('{spark_folder}/**/*.parquet', hive_partitioning = 1)",
             )
         else:  # Spark may write no file for an empty table
             spark_columns, spark_rows = duck_columns, []
