@@ -70,7 +70,15 @@ def video_insights_nightly() -> None:
 
         return publish_step(params["warehouse"], data_interval_start, data_interval_end)
 
-    publish(validate(build(land())))
+    @task
+    def render_dashboards(
+        published: dict, params: dict, data_interval_start=None, data_interval_end=None
+    ) -> dict:
+        from video_insights.dashboard.nightly import render_nightly_site
+
+        return render_nightly_site(params["warehouse"], data_interval_start, data_interval_end)
+
+    render_dashboards(publish(validate(build(land()))))
 
 
 video_insights_nightly()

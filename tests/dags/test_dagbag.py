@@ -30,6 +30,7 @@ def test_tasks_in_order(dagbag):
         "build",
         "validate",
         "publish",
+        "render_dashboards",
     ]
 
 
