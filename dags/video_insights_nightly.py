@@ -14,11 +14,20 @@ from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
 PUBLISHED_REPORTS = Asset("video_insights://published/reports")
 
+
+def _alert_on_failure(context) -> None:
+    """A task failed for good: send the configured alert (video_insights.alerts)."""
+    from video_insights.alerts import on_failure_callback
+
+    on_failure_callback(context)
+
+
 DEFAULT_ARGS = {
     "owner": "video-insights",
     "retries": 2,
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": True,
+    "on_failure_callback": _alert_on_failure,
 }
 
 
@@ -78,7 +87,14 @@ def video_insights_nightly() -> None:
 
         return render_nightly_site(params["warehouse"], data_interval_start, data_interval_end)
 
-    render_dashboards(publish(validate(build(land()))))
+    @task
+    def prune_inbox(upstream: dict, params: dict) -> dict:
+        """Retention: delete landed raw inbox files older than the setting (after publish)."""
+        from video_insights.privacy.retention import prune_inbox_step
+
+        return prune_inbox_step(params["inbox"], params["warehouse"])
+
+    prune_inbox(render_dashboards(publish(validate(build(land())))))
 
 
 video_insights_nightly()

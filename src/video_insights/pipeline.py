@@ -10,8 +10,12 @@ A step returns a small JSON-able dict of what it did (Airflow keeps it as the ta
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 import json
 import logging
+import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +61,73 @@ def _record(warehouse: WarehousePaths, run_day: date, step: str, payload: dict[s
     path.write_text(json.dumps(_jsonable(record), indent=2, default=str))
 
 
+def record_failure(
+    warehouse: WarehousePaths, run_day: date, step: str, error: BaseException
+) -> Path:
+    """Write ``runs/<day>-failure.json`` (and ``runs/failure-latest.json``): which step failed,
+    the message, and for a quality failure every failed check with observed vs expected."""
+    checks = [
+        {
+            "check": check.name,
+            "suite": check.suite,
+            "table": check.table,
+            "observed": check.observed,
+            "expected": check.expected,
+            "message": check.message,
+        }
+        for check in getattr(error, "failed", None) or []
+        if hasattr(check, "expected")
+    ]
+    warehouse.runs.mkdir(parents=True, exist_ok=True)
+    path = warehouse.runs / f"{run_day.isoformat()}-failure.json"
+    record = {
+        "run_day": run_day.isoformat(),
+        "step": step,
+        "failed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "error_type": type(error).__name__,
+        "message": str(error),
+        "failed_checks": checks,
+        "warehouse": str(warehouse.root),
+        "record_path": str(path),
+    }
+    text = json.dumps(_jsonable(record), indent=2, default=str)
+    for target in (path, warehouse.runs / "failure-latest.json"):
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, target)
+    log_event(logger, "step_failed", step=step, run_day=run_day.isoformat(), checks=len(checks))
+    return path
+
+
+def _records_failure(step: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A step that raises leaves its failure record in ``runs/`` before the error propagates."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except Exception as error:
+                bound = signature.bind(*args, **kwargs)
+                try:
+                    record_failure(
+                        WarehousePaths.at(bound.arguments["warehouse"]),
+                        run_day_of(bound.arguments["interval_start"]),
+                        step,
+                        error,
+                    )
+                except OSError as record_error:  # e.g. disk full: keep the original error
+                    logger.error("could not record the failure of %s: %s", step, record_error)
+                raise
+
+        return wrapper
+
+    return decorate
+
+
+@_records_failure("land")
 def land_step(
     inbox: Path,
     warehouse: Path,
@@ -77,6 +148,7 @@ def land_step(
     return payload
 
 
+@_records_failure("build")
 def build_step(
     warehouse: Path,
     interval_start: datetime | date,
@@ -97,6 +169,7 @@ def build_step(
     return payload
 
 
+@_records_failure("validate")
 def validate_step(
     warehouse: Path, interval_start: datetime | date, interval_end: datetime | date | None = None
 ) -> dict[str, Any]:
@@ -112,6 +185,7 @@ def validate_step(
     return payload
 
 
+@_records_failure("publish")
 def publish_step(
     warehouse: Path, interval_start: datetime | date, interval_end: datetime | date | None = None
 ) -> dict[str, Any]:
@@ -137,14 +211,21 @@ def run_nightly(
     start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
     end = start + timedelta(days=1)
     steps: dict[str, Any] = {}
-    steps["land"] = land_step(inbox, warehouse, start, end, progress=progress)
-    steps["build"] = build_step(warehouse, start, end, engine=engine)
-    if engine == "duckdb":
-        steps["validate"] = validate_step(warehouse, start, end)
-        steps["publish"] = publish_step(warehouse, start, end)
-    else:
-        skipped = {"status": "skipped", "reason": f"DuckDB-only step; the marts are on {engine}"}
-        steps["validate"] = dict(skipped)
-        steps["publish"] = dict(skipped)
+    try:
+        steps["land"] = land_step(inbox, warehouse, start, end, progress=progress)
+        steps["build"] = build_step(warehouse, start, end, engine=engine)
+        if engine == "duckdb":
+            steps["validate"] = validate_step(warehouse, start, end)
+            steps["publish"] = publish_step(warehouse, start, end)
+        else:
+            reason = f"DuckDB-only step; the marts are on {engine}"
+            skipped = {"status": "skipped", "reason": reason}
+            steps["validate"] = dict(skipped)
+            steps["publish"] = dict(skipped)
+    except Exception as error:
+        from video_insights.alerts import alert_failed_night
+
+        alert_failed_night(warehouse, day, error)
+        raise
     log_event(logger, "nightly_done", day=day.isoformat(), warehouse=warehouse, engine=engine)
     return steps

@@ -48,6 +48,17 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _remove_stale_copies(published: Path) -> None:
+    """Staged copies a killed publish left behind (``.warehouse.duckdb.<uuid>`` and its WAL).
+
+    Only one night runs at a time (``max_active_runs=1``), so any staged copy present when a
+    publish starts belongs to a publish that died: without this, each SIGKILL during a publish
+    would leak a whole copy of the warehouse.
+    """
+    for stale in published.parent.glob(f".{published.name}.*"):
+        stale.unlink(missing_ok=True)
+
+
 def publish(warehouse: WarehousePaths, *, run_day: date | None = None) -> PublishResult:
     """Copy the build file, stamp it with the night it holds, and swap it in atomically."""
     import duckdb
@@ -56,6 +67,7 @@ def publish(warehouse: WarehousePaths, *, run_day: date | None = None) -> Publis
     if not build.exists():
         raise PublishError(f"nothing to publish: {build} does not exist (run the dbt build first)")
     warehouse.published_db.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_copies(warehouse.published_db)
 
     # Fold the write-ahead log into the build file so a plain file copy is complete.
     with duckdb.connect(str(build)) as con:

@@ -31,6 +31,7 @@ def test_tasks_in_order(dagbag):
         "validate",
         "publish",
         "render_dashboards",
+        "prune_inbox",
     ]
 
 

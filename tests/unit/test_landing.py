@@ -375,7 +375,9 @@ def test_the_ip_address_is_in_no_output_file(tmp_path):
 # ------------------------------------------------------------------------------- beacon_id
 
 
-def test_beacon_id_is_equal_for_duplicates_differing_only_in_received_at(tmp_path):
+def test_beacon_id_is_equal_for_duplicates_differing_only_in_received_at(tmp_path, monkeypatch):
+    key = bytes(range(32))
+    monkeypatch.setenv("VIDEO_INSIGHTS_LANDING_KEY", key.hex())
     inbox = tmp_path / "inbox"
     original = beacon(position=10.5)
     write(
@@ -398,7 +400,7 @@ def test_beacon_id_is_equal_for_duplicates_differing_only_in_received_at(tmp_pat
     ids = [r["beacon_id"] for r in rows]
     raw = {k: v for k, v in original.items() if k != "receivedAt"}
     expected = hashlib.blake2b(
-        orjson.dumps(raw, option=orjson.OPT_SORT_KEYS), digest_size=16
+        orjson.dumps(raw, option=orjson.OPT_SORT_KEYS), digest_size=16, key=key
     ).hexdigest()
     assert ids[0] == ids[1] == ids[3] == expected
     assert ids[2] != expected and len(ids[2]) == 32
@@ -692,7 +694,9 @@ ROW_COLUMNS = (
 
 
 def _land_split(lines: list[dict], cuts: list[int], gz_flags: list[bool]):
-    with tempfile.TemporaryDirectory() as root:
+    # one landing key for every warehouse of this test, so their beacon_ids compare
+    with tempfile.TemporaryDirectory() as root, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VIDEO_INSIGHTS_LANDING_KEY", "ab" * 32)
         inbox = Path(root) / "inbox"
         bounds = [0, *sorted(set(cuts)), len(lines)]
         for n, (start, stop) in enumerate(itertools.pairwise(bounds)):

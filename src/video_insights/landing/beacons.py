@@ -1,7 +1,9 @@
 """Beacon files: the hot loop (validate, ``beacon_id``, enrich) and the SELECT that writes them.
 
-Per line: parse with orjson, compute ``beacon_id`` (blake2b-128 of the canonical JSON of the raw
-object without ``receivedAt``), validate (:class:`.parse.BeaconChecker`), then replace the IP
+Per line: parse with orjson, compute ``beacon_id`` (keyed BLAKE2b-128 of the canonical JSON of
+the raw object without ``receivedAt``, keyed by the warehouse's secret landing key: an unkeyed
+hash of a beacon that includes its IPv4 address could be brute-forced back to the address),
+validate (:class:`.parse.BeaconChecker`), then replace the IP
 address, user agent and referrer by small per-file ids whose enrichment (looked up once per
 distinct value and call, :class:`Enricher`) goes to a dimensions spool. Rows are spooled as
 NDJSON per UTC date; DuckDB joins the ids back (list indexing) while writing Parquet.
@@ -39,6 +41,7 @@ from video_insights.landing.writer import (
     sql_literal,
     timestamp_literal,
 )
+from video_insights.privacy.pseudonymize import Pseudonymizer
 
 # Keys of the beacon spool that are not beacon fields (a beacon's own keys never start with "_"
 # once its extra fields are removed, so they cannot collide).
@@ -151,10 +154,20 @@ class Enricher:
 
 
 def stage_beacons(
-    file: InboxFile, sha256: str, outputs: FileOutputs, enricher: Enricher, checker: BeaconChecker
+    file: InboxFile,
+    sha256: str,
+    outputs: FileOutputs,
+    enricher: Enricher,
+    checker: BeaconChecker,
+    key: bytes,
+    pseudonymizer: Pseudonymizer | None = None,
 ) -> Staged:
-    """Read, validate and enrich a beacon file into per-date spools (the hot loop)."""
-    staged = Staged.start(file, sha256, outputs)
+    """Read, validate and enrich a beacon file into per-date spools (the hot loop).
+
+    ``key``: the landing key of ``beacon_id``; ``pseudonymizer``: replaces the ``userId`` of the
+    partners that require it (None: no partner does)."""
+    staged = Staged.start(file, sha256, outputs, pseudonymizer)
+    pseudonymized = pseudonymizer.partners if pseudonymizer is not None else ()
     sha16 = staged.sha16
     spools = staged.spools
     dims = staged.dims = outputs.spool(f"dims-{sha16}.ndjson")
@@ -180,7 +193,9 @@ def stage_beacons(
                     load_object(line)  # raises the "not a JSON object" verdict
                 raw_received = obj.pop("receivedAt", MISSING)
                 # beacon_id: the raw object without receivedAt (ipAddress/userAgent included)
-                beacon_id = blake2b(dumps(obj, option=sort_keys), digest_size=16).hexdigest()
+                beacon_id = blake2b(
+                    dumps(obj, option=sort_keys), digest_size=16, key=key
+                ).hexdigest()
                 ip = obj.pop(IP_ADDRESS, None)
                 ua = obj.pop(USER_AGENT, None)
                 extra = check_fields(obj)
@@ -198,6 +213,10 @@ def stage_beacons(
             except BadLine as bad:
                 staged.bad(line_number, bad, line)
                 continue
+            if pseudonymized and obj["partnerId"] in pseudonymized:
+                user = obj.get("userId")
+                if user is not None:
+                    obj["userId"] = pseudonymizer.user_id(obj["partnerId"], user)  # type: ignore[union-attr]
             geo = ip_ids.get(ip)
             if geo is None:
                 geo = ip_ids[ip] = len(ip_ids) + 1

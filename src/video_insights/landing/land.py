@@ -14,6 +14,14 @@ Per inbox file (beacon files in path order, then side-feed files in arrival orde
    file per UTC date of ``receivedAt`` (beacons) or one per file (side feeds), the quarantine
    file if there are bad lines, and the manifest row, last.
 
+A big night (at least :data:`.pool.POOL_MIN_BYTES` of new files) lands in worker processes
+instead, one whole file (steps 2 and 3) per task, so every core works (:mod:`.pool`); hashing,
+duplicate detection and the summary stay in this process, in file order.
+
+``beacon_id`` is keyed with the warehouse's secret landing key (:mod:`.secrets`), and the user
+ids of partners listed in ``$VIDEO_INSIGHTS_PSEUDONYMIZE_PARTNERS`` are replaced by keyed
+pseudonyms before anything is spooled (:mod:`video_insights.privacy.pseudonymize`).
+
 Every file of a run gets ``landed_at`` = the run's time plus its index in microseconds, so the
 snapshots of one run keep their arrival order for "newest record wins" (updated_at, landed_at,
 source_line). Outputs have deterministic names, are written to ``warehouse/tmp`` and moved into
@@ -31,7 +39,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,6 +51,7 @@ from video_insights.landing.errors import LandingError
 from video_insights.landing.geo import GeoLookup
 from video_insights.landing.inbox import InboxFile, discover
 from video_insights.landing.parse import BeaconChecker
+from video_insights.landing.secrets import landing_key
 from video_insights.landing.side_feeds import side_select, stage_side_feed
 from video_insights.landing.staged import Staged, quarantine_select
 from video_insights.landing.summary import FileResult, LandingSummary
@@ -53,6 +62,7 @@ from video_insights.landing.writer import (
     sql_literal,
 )
 from video_insights.log import log_event
+from video_insights.privacy.pseudonymize import Pseudonymizer
 
 logger = logging.getLogger("video_insights.landing")
 
@@ -126,12 +136,14 @@ def stage(
     warehouse: WarehousePaths,
     enricher: Enricher,
     checker: BeaconChecker,
+    key: bytes,
+    pseudonymizer: Pseudonymizer | None = None,
 ) -> Staged:
     outputs = FileOutputs(warehouse.tmp, file.name)
     try:
         if file.feed == BEACONS_DIR:
-            return stage_beacons(file, sha256, outputs, enricher, checker)
-        return stage_side_feed(file, sha256, outputs)
+            return stage_beacons(file, sha256, outputs, enricher, checker, key, pseudonymizer)
+        return stage_side_feed(file, sha256, outputs, pseudonymizer)
     except LandingError:
         outputs.rollback()
         raise
@@ -175,7 +187,7 @@ _GLIBC_DEFAULT_TRIM = 128 * 1024
 
 
 @contextlib.contextmanager
-def _malloc_kept() -> Iterator[None]:
+def malloc_kept() -> Iterator[None]:
     """Keep freed heap memory in the process while landing (glibc only).
 
     The hot loop allocates and frees a few hundred MB of short-lived JSON bytes per million
@@ -242,48 +254,69 @@ def _hash(file: InboxFile) -> str | None:
 
 
 class _Run:
-    """One ``land_inbox`` call: staging in this thread, Parquet writes in a writer thread."""
+    """One ``land_inbox`` call: staging in this thread and Parquet writes in a writer thread, or
+    whole files in worker processes (``pool``)."""
 
     def __init__(
         self,
         warehouse: WarehousePaths,
         summary: LandingSummary,
-        enricher: Enricher,
         landed_at: datetime,
         memory_limit: str,
+        key: bytes,
+        pseudonymizer: Pseudonymizer | None,
+        enricher: Enricher | None = None,
+        pool: object | None = None,
+        pool_workers: int = 1,
     ) -> None:
         self.warehouse = warehouse
         self.summary = summary
         self.enricher = enricher
+        self.pool = pool
+        self.pool_workers = pool_workers
         self.checker = BeaconChecker()
         self.landed_at = landed_at
         self.memory_limit = memory_limit
+        self.key = key
+        self.pseudonymizer = pseudonymizer
         self.seen: dict[str, str] = {}  # sha256 -> the first name it came under in this run
         self.already: list[tuple[InboxFile, str]] = []  # in the manifest before this run
-        self.pending: deque[tuple[Future, Staged]] = deque()
+        self.pending: deque[tuple[Future, Staged | None, str]] = deque()
         self.staged = 0
+        self.ips_looked_up = 0
+        self.agents_parsed = 0
+        self.worker_cpu = 0.0
+        self.cpu_by_worker: dict[int, float] = {}
+        self.thread_cpu = 0.0  # of this thread in land_all (staging, in-process)
 
     def land_all(self, files: list[InboxFile], advance: Callable[[str], None]) -> None:
         writer = ParquetWriter(self.warehouse, memory_limit=self.memory_limit)
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing-writer")
+        threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing-writer")
+        thread_cpu = time.thread_time()
         try:
             for file in files:
-                self.consider(file, writer, pool)
+                self.consider(file, writer, threads)
                 advance(file.name)
             while self.pending:
                 self.collect_oldest()
             self.count_already_landed(writer)
         except BaseException:
-            for future, staged in self.pending:
-                if future.cancel():  # not started: only its spools exist
+            for future, staged, _ in self.pending:
+                if future.cancel() and staged is not None:  # not started: only its spools exist
                     staged.outputs.rollback()
+            if self.pool is not None:  # files being landed by workers finish (or roll back)
+                for future, _, _ in self.pending:
+                    with contextlib.suppress(BaseException):
+                        future.result()
             raise
         finally:
-            pool.shutdown(wait=True)
+            threads.shutdown(wait=True)
             writer.close()
+            self.thread_cpu = time.thread_time() - thread_cpu
 
-    def consider(self, file: InboxFile, writer: ParquetWriter, pool: ThreadPoolExecutor) -> None:
-        """Stage a file not landed yet and hand it to the writer thread; count the others."""
+    def consider(self, file: InboxFile, writer: ParquetWriter, threads: ThreadPoolExecutor) -> None:
+        """Stage a file not landed yet and hand it to the writer thread (or a worker process);
+        count the others."""
         sha256 = _hash(file)
         if sha256 is None:
             self.summary.files_seen -= 1
@@ -302,22 +335,53 @@ class _Run:
             self.already.append((file, sha256))
         else:
             self.seen[sha256] = file.name
-            staged = stage(file, sha256, self.warehouse, self.enricher, self.checker)
             # files one microsecond apart: "newest record wins" orders the snapshots of one run
             # by landed_at, in arrival order
             landed_at = self.landed_at + timedelta(microseconds=self.staged)
             self.staged += 1
-            future = pool.submit(write_staged, staged, writer, self.warehouse, landed_at)
-            self.pending.append((future, staged))
-            while len(self.pending) >= _MAX_PENDING or self.pending[0][0].done():
+            if self.pool is not None:
+                from video_insights.landing import pool as pool_mod
+
+                future = pool_mod.submit(self.pool, file, sha256, landed_at)
+                self.pending.append((future, None, file.name))
+                limit = 2 * self.pool_workers
+            else:
+                assert self.enricher is not None
+                staged = stage(
+                    file,
+                    sha256,
+                    self.warehouse,
+                    self.enricher,
+                    self.checker,
+                    self.key,
+                    self.pseudonymizer,
+                )
+                future = threads.submit(write_staged, staged, writer, self.warehouse, landed_at)
+                self.pending.append((future, staged, file.name))
+                limit = _MAX_PENDING
+            while len(self.pending) >= limit or self.pending[0][0].done():
                 self.collect_oldest()
                 if not self.pending:
                     break
 
     def collect_oldest(self) -> None:
-        future, _ = self.pending[0]
-        result = future.result()  # raises the LandingError of a failed write
+        future, _, name = self.pending[0]
+        try:
+            result = future.result()  # raises the LandingError of a failed write
+        except BrokenExecutor as exc:
+            raise LandingError(
+                f"a landing worker process died while landing {name} (killed, or out of memory?):"
+                f" {exc}; files not in the manifest land again on the next run"
+            ) from None
         self.pending.popleft()
+        if self.pool is not None:
+            self.ips_looked_up += result.ips_looked_up
+            self.agents_parsed += result.agents_parsed
+            self.worker_cpu += result.cpu_seconds
+            self.cpu_by_worker[result.worker] = (
+                self.cpu_by_worker.get(result.worker, 0.0) + result.cpu_seconds
+            )
+            result = result.result
         self.summary.add(result)
         log_event(
             logger,
@@ -350,6 +414,20 @@ class _Run:
                 )
 
 
+@contextlib.contextmanager
+def _worker_pool(workers: int, settings: object) -> Iterator[object | None]:
+    if workers <= 1:
+        yield None
+        return
+    from video_insights.landing import pool as pool_mod
+
+    executor = pool_mod.start_pool(workers, settings)  # type: ignore[arg-type]
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
 def land_inbox(
     inbox: Path,
     warehouse: WarehousePaths,
@@ -358,16 +436,20 @@ def land_inbox(
     now: datetime | None = None,
     progress: bool = False,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    workers: int | None = None,
 ) -> LandingSummary:
     """Land every file of ``inbox`` that is not in the manifest yet; see the module docstring.
 
     ``geoip_db``: a GeoLite2-City ``.mmdb`` (default ``$VIDEO_INSIGHTS_GEOIP_DB``, else the one
     shipped with maxminddb-geolite2). ``now``: the ``landed_at`` of this run (default: the
     clock). ``progress``: a rich progress bar over files. ``memory_limit``: DuckDB's, spilling
-    to ``warehouse/tmp``. Bad lines never raise (they are quarantined); whole-run problems raise
+    to ``warehouse/tmp`` (shared by the workers). ``workers``: processes landing files (default
+    ``$VIDEO_INSIGHTS_LANDING_WORKERS``, else one per core for a big night and 1, in this process,
+    for a small one). Bad lines never raise (they are quarantined); whole-run problems raise
     :class:`LandingError` with a message naming the file.
     """
     started = time.perf_counter()
+    cpu_started = time.process_time()
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise LandingError(f"inbox {inbox} does not exist or is not a folder")
@@ -389,13 +471,47 @@ def land_inbox(
         files=len(files),
         ignored=len(ignored),
     )
-    with _exclusive(warehouse), GeoLookup(geoip_db) as geo, _gc_paused(), _malloc_kept():
-        run = _Run(warehouse, summary, Enricher(geo), landed_at, memory_limit)
-        with _progress(progress, len(files)) as advance:
-            run.land_all(files, advance)
-    summary.distinct_ips_looked_up = run.enricher.distinct_ips
-    summary.distinct_user_agents_parsed = run.enricher.distinct_agents
-    summary.finish(time.perf_counter() - started)
+    from video_insights.landing import pool as pool_mod
+
+    with _exclusive(warehouse), _gc_paused(), malloc_kept():
+        key = landing_key(warehouse)
+        pseudonymizer = Pseudonymizer.for_warehouse(warehouse)
+        workers = pool_mod.worker_count(workers, files)
+        with GeoLookup(geoip_db) as geo:
+            settings = pool_mod.WorkerSettings(
+                warehouse=warehouse,
+                geoip_db=geo.path,  # resolved here: workers do not read this process's env
+                memory_limit=pool_mod.split_memory_limit(memory_limit, workers),
+                key=key,
+                pseudonym_key=pseudonymizer.key if pseudonymizer is not None else None,
+                pseudonym_partners=pseudonymizer.partners if pseudonymizer else frozenset(),
+            )
+            with _worker_pool(workers, settings) as pool:
+                run = _Run(
+                    warehouse,
+                    summary,
+                    landed_at,
+                    memory_limit,
+                    key,
+                    pseudonymizer,
+                    enricher=Enricher(geo) if pool is None else None,
+                    pool=pool,
+                    pool_workers=workers,
+                )
+                with _progress(progress, len(files)) as advance:
+                    run.land_all(files, advance)
+    if run.enricher is not None:
+        summary.distinct_ips_looked_up = run.enricher.distinct_ips
+        summary.distinct_user_agents_parsed = run.enricher.distinct_agents
+    else:
+        summary.distinct_ips_looked_up = run.ips_looked_up
+        summary.distinct_user_agents_parsed = run.agents_parsed
+    critical = max(run.cpu_by_worker.values(), default=0.0) if run.pool else run.thread_cpu
+    summary.finish(
+        time.perf_counter() - started,
+        time.process_time() - cpu_started + run.worker_cpu,
+        critical,
+    )
     log_event(
         logger,
         "landing.done",
@@ -410,6 +526,8 @@ def land_inbox(
         distinct_ips=summary.distinct_ips_looked_up,
         distinct_user_agents=summary.distinct_user_agents_parsed,
         seconds=summary.seconds,
+        cpu_seconds=summary.cpu_seconds,
+        workers=workers,
         beacons_per_second=summary.beacons_per_second,
     )
     return summary

@@ -38,6 +38,7 @@ from video_insights.landing.writer import (
     sql_literal,
     timestamp_literal,
 )
+from video_insights.privacy.pseudonymize import Pseudonymizer
 
 # Spool-only keys (the column of the same meaning in the Parquet file is named in the SELECT).
 LINE_KEY = "__line"
@@ -131,9 +132,24 @@ def side_select(feed: str, spool_path, sha256: str, landed_at: datetime) -> str:
     return f"SELECT {', '.join(selects)} FROM {read_spool(spool_path, spool_columns)}"
 
 
-def stage_side_feed(file: InboxFile, sha256: str, outputs: FileOutputs) -> Staged:
+# Side-feed columns that hold user ids (pseudonymized for the partners that require it).
+USER_ID_COLUMNS = ("user_id", "creator_user_id", "owner_user_id")
+
+
+def pseudonymize_row(row: dict, pseudonymizer: Pseudonymizer) -> None:
+    partner = row.get("partner_id")
+    if partner in pseudonymizer.partners:
+        for column in USER_ID_COLUMNS:
+            value = row.get(column)
+            if value is not None:
+                row[column] = pseudonymizer.user_id(partner, value)
+
+
+def stage_side_feed(
+    file: InboxFile, sha256: str, outputs: FileOutputs, pseudonymizer: Pseudonymizer | None = None
+) -> Staged:
     """Read and validate a side-feed file into one spool."""
-    staged = Staged.start(file, sha256, outputs)
+    staged = Staged.start(file, sha256, outputs, pseudonymizer)
     spool = staged.spools[file.feed] = outputs.spool(f"side-{file.feed}-{staged.sha16}.ndjson")
     line_number = blank = 0
     reader = LineReader(file.path, file.gzipped)
@@ -150,6 +166,8 @@ def stage_side_feed(file: InboxFile, sha256: str, outputs: FileOutputs) -> Stage
             except BadLine as bad:
                 staged.bad(line_number, bad, line)
                 continue
+            if pseudonymizer is not None:
+                pseudonymize_row(row, pseudonymizer)
             row[LINE_KEY] = line_number
             spool.add_object(row)
         spool.flush()

@@ -20,6 +20,7 @@ from video_insights.landing.writer import (
     sql_literal,
     timestamp_literal,
 )
+from video_insights.privacy.pseudonymize import Pseudonymizer
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Staged:
     spools: dict[str, Spool] = field(default_factory=dict)  # event date (or feed) -> rows
     dims: Spool | None = None
     quarantine: Spool | None = None
+    pseudonymizer: Pseudonymizer | None = None
 
     @property
     def sha16(self) -> str:
@@ -41,13 +43,17 @@ class Staged:
     def bad(self, line_number: int, bad: BadLine, raw: bytes | None) -> None:
         if self.quarantine is None:
             self.quarantine = self.outputs.spool(f"quarantine-{self.sha16}.ndjson")
+        raw_line = redact(raw) if raw is not None else None
+        reason = bad.reason
+        if self.pseudonymizer is not None:
+            raw_line, reason = self.pseudonymizer.quarantine_text(raw_line, bad.field, reason)
         self.quarantine.add_object(
             {
                 "source_file": self.file.name,
                 "line_number": line_number,
                 "field": bad.field,
-                "reason": bad.reason,
-                "raw_line": redact(raw) if raw is not None else None,
+                "reason": reason,
+                "raw_line": raw_line,
             }
         )
         self.result.quarantined_by_kind[bad.kind] += 1
@@ -77,9 +83,16 @@ class Staged:
         self.result.quarantined_rows = self.quarantine.rows if self.quarantine else 0
 
     @classmethod
-    def start(cls, file: InboxFile, sha256: str, outputs: FileOutputs) -> Staged:
+    def start(
+        cls,
+        file: InboxFile,
+        sha256: str,
+        outputs: FileOutputs,
+        pseudonymizer: Pseudonymizer | None = None,
+    ) -> Staged:
         size = file.path.stat().st_size
-        return cls(file, sha256, FileResult(sha256, file.name, file.feed, size), outputs)
+        result = FileResult(sha256, file.name, file.feed, size)
+        return cls(file, sha256, result, outputs, pseudonymizer=pseudonymizer)
 
 
 def quarantine_select(spool: Path, sha256: str, landed_at: datetime) -> str:

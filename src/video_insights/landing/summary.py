@@ -51,6 +51,10 @@ class LandingSummary:
     distinct_ips_looked_up: int = 0
     distinct_user_agents_parsed: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process and its landing workers, every thread
+    # CPU seconds of the busiest single thread of work (the staging thread in-process, the
+    # busiest worker process otherwise): with enough free cores, wall time cannot be shorter
+    critical_cpu_seconds: float = 0.0
     beacons_per_second: float = 0.0
     landed_files: list[str] = field(default_factory=list)
     ignored_files: list[str] = field(default_factory=list)
@@ -78,8 +82,10 @@ class LandingSummary:
                 self.side_rows_landed.get(result.feed, 0) + result.landed_rows
             )
 
-    def finish(self, seconds: float) -> None:
+    def finish(self, seconds: float, cpu_seconds: float = 0.0, critical: float = 0.0) -> None:
         self.seconds = round(seconds, 3)
+        self.cpu_seconds = round(cpu_seconds, 3)
+        self.critical_cpu_seconds = round(critical, 3)
         self.beacons_per_second = round(self.rows_landed / seconds, 1) if seconds > 0 else 0.0
         self.rows_by_event_date = dict(sorted(self.rows_by_event_date.items()))
         self.quarantined_by_kind = dict(sorted(self.quarantined_by_kind.items()))

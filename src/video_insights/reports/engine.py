@@ -327,68 +327,81 @@ def _with_comparison(
     return new_columns, out
 
 
-def run_report(request: ReportRequest, warehouse: WarehousePaths | Path | str) -> ReportResult:
-    """Answer one report request from the published warehouse (read-only)."""
+def run_report(
+    request: ReportRequest, warehouse: WarehousePaths | Path | str, *, connection: Any = None
+) -> ReportResult:
+    """Answer one report request from the published warehouse (read-only).
+
+    ``connection``: an open read-only connection to the published file to use instead of opening
+    one (the report API keeps one per published night); it is left open.
+    """
     if not isinstance(warehouse, WarehousePaths):
         warehouse = WarehousePaths.at(warehouse)
     report = report_type_of(request)
     check_request(request, report)
+    if connection is not None:
+        return _answer(connection, request, report)
     with _connect(warehouse) as con:
-        level, drill_column, drill_ids = _resolve_level(con, request, report)
-        drill = (drill_column, drill_ids)
+        return _answer(con, request, report)
 
-        def query(totals: bool, from_day: date | None = None, to_day: date | None = None):
-            if report.custom is not None:
-                ranged = (
-                    request
-                    if from_day is None
-                    else dataclasses.replace(request, from_day=from_day, to_day=to_day)
-                )
-                return report.custom(ranged, report, totals)
-            return generic_query(
-                request,
-                report,
-                totals=totals,
-                level=level,
-                drill=drill,
-                from_day=from_day,
-                to_day=to_day,
+
+def _answer(con: Any, request: ReportRequest, report: ReportType) -> ReportResult:
+    """The report of one checked request over an open connection."""
+    level, drill_column, drill_ids = _resolve_level(con, request, report)
+    drill = (drill_column, drill_ids)
+
+    def query(totals: bool, from_day: date | None = None, to_day: date | None = None):
+        if report.custom is not None:
+            ranged = (
+                request
+                if from_day is None
+                else dataclasses.replace(request, from_day=from_day, to_day=to_day)
             )
+            return report.custom(ranged, report, totals)
+        return generic_query(
+            request,
+            report,
+            totals=totals,
+            level=level,
+            drill=drill,
+            from_day=from_day,
+            to_day=to_day,
+        )
 
-        sql, params = query(totals=False)
-        probe = con.execute(f"select * from ({sql}) limit 0", params)
-        columns = [description[0] for description in probe.description]
-        metric_names = [m for m in columns if m in report.metrics]
-        dims = [c for c in columns if c not in report.metrics]
-        order = _order_by(request, report, columns, dims)
-        paged, page_params = f"select * from ({sql}) order by {order}", list(params)
-        if request.limit is not None:
-            paged += " limit ? offset ?"
-            page_params += [request.limit, (request.page - 1) * request.limit]
-        columns, rows = _fetch(con, paged, page_params)
-        total_columns, total_rows = _fetch(con, *query(totals=True))
-        totals = dict(zip(total_columns, total_rows[0], strict=True)) if total_rows else {}
+    sql, params = query(totals=False)
+    probe = con.execute(f"select * from ({sql}) limit 0", params)
+    columns = [description[0] for description in probe.description]
+    metric_names = [m for m in columns if m in report.metrics]
+    dims = [c for c in columns if c not in report.metrics]
+    order = _order_by(request, report, columns, dims)
+    paged, page_params = f"select * from ({sql}) order by {order}", list(params)
+    if request.limit is not None:
+        paged += " limit ? offset ?"
+        page_params += [request.limit, (request.page - 1) * request.limit]
+    columns, rows = _fetch(con, paged, page_params)
+    total_columns, total_rows = _fetch(con, *query(totals=True))
+    totals = dict(zip(total_columns, total_rows[0], strict=True)) if total_rows else {}
 
-        if request.compare_from_day is not None:
-            csql, cparams = query(False, request.compare_from_day, request.compare_to_day)
-            _c, compare_rows = _fetch(con, f"select * from ({csql}) order by {order}", cparams)
-            columns_before = columns
-            columns, rows = _with_comparison(
-                columns,
-                rows,
-                compare_rows,
-                dims,
-                metric_names,
-                periods=(request.from_day, request.compare_from_day)
-                if dims[:1] in (["date"], ["month"])
-                else None,
+    if request.compare_from_day is not None:
+        csql, cparams = query(False, request.compare_from_day, request.compare_to_day)
+        _c, compare_rows = _fetch(con, f"select * from ({csql}) order by {order}", cparams)
+        columns_before = columns
+        columns, rows = _with_comparison(
+            columns,
+            rows,
+            compare_rows,
+            dims,
+            metric_names,
+            periods=(request.from_day, request.compare_from_day)
+            if dims[:1] in (["date"], ["month"])
+            else None,
+        )
+        tsql, tparams = query(True, request.compare_from_day, request.compare_to_day)
+        tcols, trows = _fetch(con, tsql, tparams)
+        compare_totals = dict(zip(tcols, trows[0], strict=True)) if trows else {}
+        for metric in [m for m in columns_before if m in totals]:
+            totals[f"{metric}_compare"] = compare_totals.get(metric, 0)
+            totals[f"{metric}_change"] = relative_change(
+                totals[metric], compare_totals.get(metric, 0)
             )
-            tsql, tparams = query(True, request.compare_from_day, request.compare_to_day)
-            tcols, trows = _fetch(con, tsql, tparams)
-            compare_totals = dict(zip(tcols, trows[0], strict=True)) if trows else {}
-            for metric in [m for m in columns_before if m in totals]:
-                totals[f"{metric}_compare"] = compare_totals.get(metric, 0)
-                totals[f"{metric}_change"] = relative_change(
-                    totals[metric], compare_totals.get(metric, 0)
-                )
     return ReportResult(report.name, columns, rows, totals)
