@@ -35,10 +35,9 @@ deduplicated as (
 
 viewers as (
     select
-        * replace (
-            coalesce(nullif(trim(user_id), ''), '{{ var("anonymous_user_id") }}') as user_id,
-            coalesce(nullif(lower(trim(playback_type)), ''), '{{ var("default_playback_type") }}') as playback_type
-        ),
+        * except (user_id, playback_type),
+        coalesce(nullif(trim(user_id), ''), '{{ var("anonymous_user_id") }}') as user_id,
+        coalesce(nullif(lower(trim(playback_type)), ''), '{{ var("default_playback_type") }}') as playback_type,
         nullif(trim(user_id), '') is null as is_anonymous
     from deduplicated
 ),
@@ -56,7 +55,7 @@ new_beacons as (
     select
         beacon_id,
         partner_id,
-        cast(timezone(partner_timezone, timezone('UTC', received_at)) as date) as report_date,
+        cast({{ utc_to_local('received_at', 'partner_timezone') }} as date) as report_date,
         partner_timezone,
         received_at,
         event_type,
@@ -66,7 +65,7 @@ new_beacons as (
         user_id,
         is_anonymous,
         playback_type,
-        * exclude (
+        * except (
             beacon_id, partner_id, partner_timezone, received_at, event_type, entry_id,
             session_id, event_index, user_id, is_anonymous, playback_type
         )

@@ -90,7 +90,7 @@ increments as (
     select
         *,
         row_number() over play_order as beacon_number,
-        lag(play_time_counter ignore nulls) over play_order as previous_play_time_counter
+        {{ lag_ignore_nulls('play_time_counter') }} over play_order as previous_play_time_counter
     from play_beacons
     window play_order as (partition by play_id order by received_at, event_index, beacon_id)
 ),

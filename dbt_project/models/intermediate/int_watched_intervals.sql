@@ -40,7 +40,7 @@ watched as (
 
 clipped as (
     select
-        * exclude (raw_start_secs, raw_end_secs),
+        * except (raw_start_secs, raw_end_secs),
         greatest(0.0, raw_start_secs) as start_secs,
         case
             when duration_secs is null then raw_end_secs

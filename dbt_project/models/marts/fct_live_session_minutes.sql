@@ -57,7 +57,7 @@ localized as (
     select
         *,
         date_trunc('minute', received_at) as minute_start_utc,
-        timezone(partner_timezone, timezone('UTC', received_at)) as received_at_local
+        {{ utc_to_local('received_at', 'partner_timezone') }} as received_at_local
     from live_beacons
 ),
 
@@ -65,7 +65,7 @@ offsets as (
     select
         *,
         date_trunc('hour', received_at_local) as report_hour,
-        cast(round((epoch(received_at_local) - epoch(received_at)) / 60.0) as integer) as utc_offset_minutes
+        cast(round(({{ epoch_seconds('received_at_local') }} - {{ epoch_seconds('received_at') }}) / 60.0) as integer) as utc_offset_minutes
     from localized
 ),
 

@@ -47,7 +47,7 @@ play_buffering as (
         play_id,
         coalesce(sum(buffer_time) filter (where event_type = {{ event_code('VIEW') }}), 0.0)
             + coalesce(
-                arg_max(buffer_time, beacon_number) filter (
+                {{ value_at_max('buffer_time', 'beacon_number') }} filter (
                     where event_type != {{ event_code('VIEW') }}
                         and buffer_time is not null
                         and beacon_number > coalesce(last_view_number, 0)
