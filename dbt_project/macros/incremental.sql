@@ -17,7 +17,8 @@
         materialized='incremental',
         incremental_strategy=day_partition_strategy(),
         unique_key=['partner_id', date_column],
-        on_schema_change='fail'
+        on_schema_change='fail',
+        **day_partition_engine_config(date_column)
     ) }}
 {% endmacro %}
 
@@ -75,13 +76,17 @@
         (
             select distinct
                 cast(rebuilt.partner_id as bigint) as partner_id,
-                cast(rebuilt.report_date as date) + cast(shift.range as integer) as report_date
+                cast({{ dbt.dateadd('day', 'shift.day_offset', 'cast(rebuilt.report_date as date)') }} as date) as report_date
             from (values
             {%- for partner_id, day in days %}
                 ({{ partner_id | int }}, '{{ day }}'){{ "," if not loop.last }}
             {%- endfor %}
             ) as rebuilt (partner_id, report_date)
-            cross join range({{ -(before | int) }}, {{ (after | int) + 1 }}) as shift
+            cross join (values
+            {%- for offset in range(-(before | int), (after | int) + 1) %}
+                ({{ offset }}){{ "," if not loop.last }}
+            {%- endfor %}
+            ) as shift (day_offset)
         )
     {%- endif -%}
 {% endmacro %}
@@ -130,7 +135,7 @@
 
 {#- A list of ['YYYY-MM-DD', file_sha256] as a relation (event_date, source_file_sha256). -#}
 {% macro lake_partitions_relation(partitions) %}
-    select cast(lake.event_date as date) as event_date, cast(lake.source_file_sha256 as varchar) as source_file_sha256
+    select cast(lake.event_date as date) as event_date, cast(lake.source_file_sha256 as string) as source_file_sha256
     from (values
     {%- for day, sha in partitions %}
         ('{{ day }}', '{{ sha | replace("'", "") }}'){{ "," if not loop.last }}

@@ -6,9 +6,10 @@
 -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_replace_strategy(),
     unique_key=['event_date', 'source_file_sha256'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    **keyed_replace_engine_config(['event_date'])
 ) }}
 with
 
