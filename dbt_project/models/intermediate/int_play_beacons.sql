@@ -27,7 +27,9 @@ beacons as (
         playback_type,
         position,
         play_time_sum,
-        playback_speed
+        playback_speed,
+        source_file_sha256,
+        source_line
     from {{ ref('int_beacons_deduped') }}
     where {{ on_rebuilt_days() }}
 ),
@@ -37,7 +39,7 @@ sequenced as (
         *,
         lag(event_index) over (
             partition by partner_id, entry_id, session_id
-            order by received_at, event_index, beacon_id
+            order by {{ beacon_order() }}
         ) as previous_event_index
     from beacons
 ),
@@ -56,7 +58,7 @@ runs as (
         *,
         sum(case when starts_run then 1 else 0 end) over (
             partition by partner_id, entry_id, session_id
-            order by received_at, event_index, beacon_id
+            order by {{ beacon_order() }}
             rows between unbounded preceding and current row
         ) as run_number
     from run_starts
@@ -92,7 +94,7 @@ increments as (
         row_number() over play_order as beacon_number,
         {{ lag_ignore_nulls('play_time_counter') }} over play_order as previous_play_time_counter
     from play_beacons
-    window play_order as (partition by play_id order by received_at, event_index, beacon_id)
+    window play_order as (partition by play_id order by {{ beacon_order() }})
 ),
 
 final as (

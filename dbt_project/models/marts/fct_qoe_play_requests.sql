@@ -24,11 +24,13 @@ sequenced as (
         event_index,
         event_type,
         received_at,
+        source_file_sha256,
+        source_line,
         lag(event_index) over session_order as previous_event_index
     from beacons
     window session_order as (
         partition by partner_id, entry_id, session_id
-        order by received_at, event_index, beacon_id
+        order by {{ beacon_order() }}
     )
 ),
 
@@ -46,7 +48,7 @@ runs as (
         *,
         sum(case when starts_run then 1 else 0 end) over (
             partition by partner_id, entry_id, session_id
-            order by received_at, event_index, beacon_id
+            order by {{ beacon_order() }}
             rows between unbounded preceding and current row
         ) as run_number
     from run_starts

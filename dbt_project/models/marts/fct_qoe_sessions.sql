@@ -23,7 +23,7 @@ first_beacons as (
     from beacons
     qualify row_number() over (
         partition by partner_id, entry_id, session_id
-        order by received_at, event_index, beacon_id
+        order by {{ beacon_order() }}
     ) = 1
 ),
 
