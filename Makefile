@@ -41,7 +41,7 @@ bench: setup
 
 # Re-resolve the lock file after changing pyproject.toml's pins.
 lock: setup
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock
 
 clean:

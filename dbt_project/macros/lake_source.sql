@@ -8,6 +8,12 @@
     after a new field was added) get that column as a typed NULL instead of failing the night.
 -#}
 {% macro lake_source(source_name, table_name) %}
+    {{- return(adapter.dispatch('lake_source', 'video_insights')(source_name, table_name)) -}}
+{% endmacro %}
+
+
+{#- DuckDB (and the default): glob the files; Spark: cross_db/lake_source_spark.sql. -#}
+{% macro default__lake_source(source_name, table_name) %}
     {%- set relation = source(source_name, table_name) -%}
     {%- if not execute -%}
         {{ return(relation) }}

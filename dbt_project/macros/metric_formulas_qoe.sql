@@ -20,12 +20,12 @@
     join times are skipped; 0 when no play of the group carries one.
 -#}
 {% macro p50_join_time(join_time) -%}
-    coalesce(quantile_cont(({{ join_time }}), 0.5), 0.0)
+    coalesce({{ percentile_continuous(join_time, 0.5) }}, 0.0)
 {%- endmacro %}
 
 {#- An AGGREGATE: the 95th percentile joinTime (s), as p50_join_time at position (n - 1) * 0.95. -#}
 {% macro p95_join_time(join_time) -%}
-    coalesce(quantile_cont(({{ join_time }}), 0.95), 0.0)
+    coalesce({{ percentile_continuous(join_time, 0.95) }}, 0.0)
 {%- endmacro %}
 
 {#- "Buffer ratio": buffering seconds per second of active playback. -#}
@@ -64,7 +64,7 @@
     peak_concurrent_viewers is the max of this over the minutes of an hour or range.
 -#}
 {% macro concurrent_viewers(entry_id, session_id, count_views) -%}
-    count(distinct case when ({{ count_views }}) > 0 then [({{ entry_id }}), ({{ session_id }})] end)
+    count(distinct case when ({{ count_views }}) > 0 then {{ tuple_value(['(' ~ entry_id ~ ')', '(' ~ session_id ~ ')']) }} end)
 {%- endmacro %}
 
 
@@ -97,13 +97,13 @@
 {#- A UTC offset in minutes as ISO 8601 text: 60 -> '+01:00', -330 -> '-05:30'. -#}
 {% macro utc_offset_label(offset_minutes) -%}
     (case when ({{ offset_minutes }}) < 0 then '-' else '+' end
-        || lpad(cast(abs({{ offset_minutes }}) // 60 as varchar), 2, '0')
+        || lpad(cast(cast(floor(abs({{ offset_minutes }}) / 60) as bigint) as string), 2, '0')
         || ':'
-        || lpad(cast(abs({{ offset_minutes }}) % 60 as varchar), 2, '0'))
+        || lpad(cast(abs({{ offset_minutes }}) % 60 as string), 2, '0'))
 {%- endmacro %}
 
 
 {#- A partner-local wall-clock hour with its UTC offset: '2026-11-02T14:00+01:00'. -#}
 {% macro local_hour_label(report_hour, utc_offset) -%}
-    (strftime(({{ report_hour }}), '%Y-%m-%dT%H:%M') || ({{ utc_offset }}))
+    ({{ format_iso_minute(report_hour) }} || ({{ utc_offset }}))
 {%- endmacro %}

@@ -155,10 +155,17 @@ _step_command("publish", "Publish the validated build to readers (atomic swap)."
 
 @main.command()
 @click.option("--day", callback=_day, required=True, help="The night to run (YYYY-MM-DD).")
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Where dbt builds the marts (spark: docs/scaling.md).",
+)
 @inbox_option
 @warehouse_option
 @_friendly_errors
-def nightly(day: date, inbox: Path | None, warehouse: Path | None) -> None:
+def nightly(day: date, engine: str, inbox: Path | None, warehouse: Path | None) -> None:
     """Land, build, validate and publish one night, without Airflow."""
     from video_insights.pipeline import run_nightly
 
@@ -167,8 +174,13 @@ def nightly(day: date, inbox: Path | None, warehouse: Path | None) -> None:
         warehouse or default_warehouse(),
         day,
         progress=sys.stderr.isatty(),
+        engine=engine,
     )
-    click.echo(json.dumps({name: "ok" for name in steps}, indent=2))
+    click.echo(json.dumps({name: _step_status(step) for name, step in steps.items()}, indent=2))
+
+
+def _step_status(step: Any) -> str:
+    return "skipped" if isinstance(step, dict) and step.get("status") == "skipped" else "ok"
 
 
 @main.command(name="airflow-run")

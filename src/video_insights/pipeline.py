@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from video_insights.config import WarehousePaths
+from video_insights.errors import VideoInsightsError
 from video_insights.log import log_event
 
 logger = logging.getLogger(__name__)
@@ -150,16 +151,53 @@ def land_step(
 
 @_records_failure("build")
 def build_step(
-    warehouse: Path, interval_start: datetime | date, interval_end: datetime | date | None = None
+    warehouse: Path,
+    interval_start: datetime | date,
+    interval_end: datetime | date | None = None,
+    *,
+    backfill: tuple[date, date] | None = None,
+    full_refresh: bool = False,
+    dbt_command: str = "build",
+    engine: str = "duckdb",
 ) -> dict[str, Any]:
-    """One ``dbt build`` over the landed files into the build file (models and dbt tests)."""
+    """One ``dbt build`` into the build file (models and dbt tests), incremental by day partition.
+
+    The build file first becomes the last published version when it may hold an unpublished
+    night (``publish.prepare_build_file``); then ``incremental.plan_build`` picks the lake
+    partitions to take in and the partner-local days to rebuild (``backfill``: a day range taken
+    in and rebuilt whatever its age), passed to dbt as vars. ``engine="spark"`` builds the same
+    models on Spark (docs/scaling.md), as a full rebuild: the build plan reads the DuckDB build
+    file's state.
+    """
+    from video_insights.incremental import plan_build
+    from video_insights.publish import prepare_build_file
     from video_insights.transform import dbt_build
 
     paths = WarehousePaths.at(warehouse)
     paths.ensure()
     run_day = run_day_of(interval_start)
-    result = dbt_build(paths, run_day=run_day)
+    if engine != "duckdb":
+        result = dbt_build(
+            paths, run_day=run_day, full_refresh=True, command_name=dbt_command, engine=engine
+        )
+        payload = _jsonable(result)
+        _record(paths, run_day, "build", {"result": payload})
+        return payload
+    build_file = prepare_build_file(paths)
+    plan = plan_build(paths, run_day, backfill=backfill, full_refresh=full_refresh)
+    result = dbt_build(
+        paths,
+        run_day=run_day,
+        full_refresh=plan.full,
+        dbt_vars=plan.dbt_vars(),
+        command_name=dbt_command,
+    )
     payload = _jsonable(result)
+    payload["incremental"] = {
+        "build_file": build_file,
+        **plan.summary(),
+        "rebuilt_partner_days": [[partner, day.isoformat()] for partner, day in plan.rebuild],
+    }
     _record(paths, run_day, "build", {"result": payload})
     return payload
 
@@ -194,22 +232,54 @@ def publish_step(
     return payload
 
 
+class BackfillError(VideoInsightsError):
+    """A backfill range that cannot be run."""
+
+
+def run_backfill(warehouse: Path, from_day: date, to_day: date) -> dict[str, Any]:
+    """Take in and rebuild the days ``from_day``..``to_day`` (set-aside late beacons included),
+    validate and publish: ``video-insights backfill``. Idempotent: a second run changes nothing."""
+    if from_day > to_day:
+        raise BackfillError(f"backfill: --from-day {from_day} is after --to-day {to_day}")
+    paths = WarehousePaths.at(warehouse)
+    if not paths.manifest.exists() or not any(paths.manifest.glob("*.parquet")):
+        raise BackfillError(f"backfill: nothing landed in {paths.lake} yet (run a night first)")
+    start = datetime.combine(to_day, datetime.min.time(), tzinfo=UTC)
+    steps: dict[str, Any] = {}
+    steps["build"] = build_step(warehouse, start, backfill=(from_day, to_day))
+    steps["validate"] = validate_step(warehouse, start)
+    steps["publish"] = publish_step(warehouse, start)
+    log_event(logger, "backfill_done", from_day=from_day.isoformat(), to_day=to_day.isoformat())
+    return steps
+
+
 def run_nightly(
-    inbox: Path, warehouse: Path, day: date, *, progress: bool = False
+    inbox: Path, warehouse: Path, day: date, *, progress: bool = False, engine: str = "duckdb"
 ) -> dict[str, Any]:
-    """The four steps in order, without Airflow (``video-insights nightly --day``)."""
+    """The four steps in order, without Airflow (``video-insights nightly --day``).
+
+    On ``engine="spark"`` the night lands the same Parquet and builds the marts on Spark; the
+    GX suites and the published copy are DuckDB files, so those two steps report ``skipped``
+    (on a cluster they run against the engine's own catalog: docs/scaling.md).
+    """
     start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
     end = start + timedelta(days=1)
     steps: dict[str, Any] = {}
     try:
         steps["land"] = land_step(inbox, warehouse, start, end, progress=progress)
-        steps["build"] = build_step(warehouse, start, end)
-        steps["validate"] = validate_step(warehouse, start, end)
-        steps["publish"] = publish_step(warehouse, start, end)
+        steps["build"] = build_step(warehouse, start, end, engine=engine)
+        if engine == "duckdb":
+            steps["validate"] = validate_step(warehouse, start, end)
+            steps["publish"] = publish_step(warehouse, start, end)
+        else:
+            reason = f"DuckDB-only step; the marts are on {engine}"
+            skipped = {"status": "skipped", "reason": reason}
+            steps["validate"] = dict(skipped)
+            steps["publish"] = dict(skipped)
     except Exception as error:
         from video_insights.alerts import alert_failed_night
 
         alert_failed_night(warehouse, day, error)
         raise
-    log_event(logger, "nightly_done", day=day.isoformat(), warehouse=warehouse)
+    log_event(logger, "nightly_done", day=day.isoformat(), warehouse=warehouse, engine=engine)
     return steps

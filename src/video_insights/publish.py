@@ -25,6 +25,10 @@ from video_insights.log import log_event
 logger = logging.getLogger(__name__)
 
 PUBLISH_INFO_TABLE = "warehouse_publish_info"
+# Written next to the build file after a publish: the identity of the published file the build
+# file equals. A build that starts without it (a failed or unpublished night) starts from a copy
+# of the published file instead (docs/guarantees.md, "Incremental nights and late data").
+BUILD_MATCHES_PUBLISHED = ".matches-published"
 
 
 class PublishError(VideoInsightsError):
@@ -46,6 +50,57 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _identity(path: Path) -> str | None:
+    """Inode, size and mtime: a new publish (os.replace of a new file) changes it."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def prepare_build_file(warehouse: WarehousePaths) -> str:
+    """Make the build file equal the last published version before a build writes to it.
+
+    An incremental build keeps state (the partitions it has taken in, the day partitions of every
+    model) in the build file, so a night that was built but not published (a failed check, a
+    crash) must not carry over into the next one. The marker written by :func:`publish` says the
+    build file equals the published one; without it the build file is replaced by a copy of the
+    published file (or removed when nothing is published: the next build is a full one). The
+    marker is removed before the build writes, so an unfinished build never looks published.
+    Returns what was done.
+    """
+    build = warehouse.build_db
+    marker = build.parent / BUILD_MATCHES_PUBLISHED
+    build.parent.mkdir(parents=True, exist_ok=True)
+    published = _identity(warehouse.published_db)
+    wal = build.with_name(build.name + ".wal")
+    if (
+        build.exists()
+        and published is not None
+        and marker.exists()
+        and marker.read_text() == published
+    ):
+        outcome = "kept: the build file equals the published version"
+    elif published is not None:
+        marker.unlink(missing_ok=True)
+        staged = build.with_name(f".{build.name}.{uuid.uuid4().hex}")
+        try:
+            shutil.copyfile(warehouse.published_db, staged)
+            wal.unlink(missing_ok=True)
+            os.replace(staged, build)
+        finally:
+            staged.unlink(missing_ok=True)
+        outcome = "copied from the published version (the build file held an unpublished night)"
+    else:
+        build.unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
+        outcome = "new: nothing published yet"
+    marker.unlink(missing_ok=True)
+    log_event(logger, "build_file_prepared", outcome=outcome)
+    return outcome
 
 
 def _remove_stale_copies(published: Path) -> None:
@@ -91,6 +146,7 @@ def publish(warehouse: WarehousePaths, *, run_day: date | None = None) -> Publis
             os.fsync(handle.fileno())
         os.replace(staged, warehouse.published_db)
         _fsync_dir(warehouse.published_db.parent)
+        (build.parent / BUILD_MATCHES_PUBLISHED).write_text(_identity(warehouse.published_db) or "")
     except OSError as error:
         staged.unlink(missing_ok=True)
         raise PublishError(

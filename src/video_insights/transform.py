@@ -5,6 +5,10 @@ metric macros), run as a subprocess of the venv's dbt with the repository's ``db
 ``profiles.yml``. Everything the build writes lands under the warehouse directory: the DuckDB file
 (``build/warehouse.duckdb``), dbt's target and log folders (``build/dbt-target``,
 ``build/dbt-logs``), so several warehouses build side by side without sharing ``target/``.
+
+``engine`` picks the profile's target: ``duckdb`` (the default) or ``spark`` (dbt-spark's session
+method, the optional ``spark`` extra). Spark reads the same landed Parquet and writes its tables
+and catalog under ``build/spark`` (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ BUILD_DB_ENV = "VIDEO_INSIGHTS_BUILD_DB"
 LAKE_ENV = "VIDEO_INSIGHTS_LAKE"
 TMP_ENV = "VIDEO_INSIGHTS_TMP"
 MEMORY_LIMIT_ENV = "VIDEO_INSIGHTS_MEMORY_LIMIT"
+SPARK_DIR_ENV = "VIDEO_INSIGHTS_SPARK_DIR"
+
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
 
 _FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 
@@ -85,12 +93,40 @@ def dbt_executable() -> Path:
     return Path(sys.executable).parent / "dbt"
 
 
-def target_path(warehouse: WarehousePaths) -> Path:
-    return warehouse.build_db.parent / "dbt-target"
+def _suffix(engine: str) -> str:
+    return "" if engine == DEFAULT_ENGINE else f"-{engine}"
 
 
-def log_path(warehouse: WarehousePaths) -> Path:
-    return warehouse.build_db.parent / "dbt-logs"
+def target_path(warehouse: WarehousePaths, engine: str = DEFAULT_ENGINE) -> Path:
+    return warehouse.build_db.parent / f"dbt-target{_suffix(engine)}"
+
+
+def log_path(warehouse: WarehousePaths, engine: str = DEFAULT_ENGINE) -> Path:
+    return warehouse.build_db.parent / f"dbt-logs{_suffix(engine)}"
+
+
+def spark_dir(warehouse: WarehousePaths) -> Path:
+    """Where the Spark target keeps its tables (``tables/``) and catalog (``metastore_db``)."""
+    return warehouse.build_db.parent / "spark"
+
+
+def spark_table_path(warehouse: WarehousePaths, table: str, schema: str = "video_insights") -> Path:
+    """The Parquet folder of one table the Spark target built (DuckDB reads it directly)."""
+    return spark_dir(warehouse) / "tables" / f"{schema}.db" / table
+
+
+def check_engine(engine: str) -> str:
+    if engine not in ENGINES:
+        raise TransformError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if engine == "spark":
+        try:
+            import pyspark  # noqa: F401
+            from dbt.adapters import spark  # noqa: F401
+        except ImportError as error:
+            raise TransformError(
+                "the spark engine needs pyspark and dbt-spark: pip install -e '.[spark]'"
+            ) from error
+    return engine
 
 
 def build_env(warehouse: WarehousePaths, base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -99,6 +135,7 @@ def build_env(warehouse: WarehousePaths, base: Mapping[str, str] | None = None) 
     env[BUILD_DB_ENV] = str(warehouse.build_db.resolve())
     env[LAKE_ENV] = str(warehouse.lake.resolve())
     env[TMP_ENV] = str(warehouse.tmp.resolve())
+    env[SPARK_DIR_ENV] = str(spark_dir(warehouse).resolve())
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     env.setdefault("DBT_USE_COLORS", "False")
     env.setdefault("DBT_PRINTER_WIDTH", "120")
@@ -112,21 +149,25 @@ def build_command(
     select: str | None = None,
     full_refresh: bool = False,
     dbt_vars: Mapping[str, Any] | None = None,
+    command_name: str = "build",
+    engine: str = DEFAULT_ENGINE,
 ) -> list[str]:
     variables: dict[str, Any] = dict(dbt_vars or {})
     if run_day is not None:
         variables["run_day"] = run_day.isoformat()
     command = [
         str(dbt_executable()),
-        "build",
+        command_name,
         "--project-dir",
         str(PROJECT_ROOT),
         "--profiles-dir",
         str(PROJECT_ROOT),
+        "--target",
+        engine,
         "--target-path",
-        str(target_path(warehouse)),
+        str(target_path(warehouse, engine)),
         "--log-path",
-        str(log_path(warehouse)),
+        str(log_path(warehouse, engine)),
     ]
     if variables:
         command += ["--vars", json.dumps(variables, sort_keys=True)]
@@ -145,21 +186,42 @@ def dbt_build(
     full_refresh: bool = False,
     dbt_vars: Mapping[str, Any] | None = None,
     timeout: float | None = None,
+    command_name: str = "build",
+    engine: str = DEFAULT_ENGINE,
 ) -> DbtResult:
     """Run one ``dbt build`` into ``warehouse.build_db``; raise :class:`TransformError` on failure.
 
     ``dbt_vars`` overrides project vars (for example ``{"segments": 50}``); ``run_day`` becomes
-    the ``run_day`` var.
+    the ``run_day`` var. An incremental night passes the partitions to take in and the day
+    partitions to rebuild as vars (``incremental.BuildPlan.dbt_vars``). ``command_name="run"``
+    builds the models without their tests (the property tests' quick builds); ``engine`` is the
+    profile target (``duckdb`` or ``spark``).
     """
     warehouse = WarehousePaths.at(warehouse.root)
+    check_engine(engine)
     for folder in (warehouse.lake, warehouse.build_db.parent, warehouse.tmp):
         folder.mkdir(parents=True, exist_ok=True)
-    results_file = target_path(warehouse) / "run_results.json"
+    if engine == "spark":
+        _ensure_lake_folders(warehouse)
+    results_file = target_path(warehouse, engine) / "run_results.json"
     results_file.unlink(missing_ok=True)  # never read a previous build's results
     command = build_command(
-        warehouse, run_day=run_day, select=select, full_refresh=full_refresh, dbt_vars=dbt_vars
+        warehouse,
+        run_day=run_day,
+        select=select,
+        full_refresh=full_refresh,
+        dbt_vars=dbt_vars,
+        command_name=command_name,
+        engine=engine,
     )
-    log_event(logger, "dbt_build_start", warehouse=warehouse.root, run_day=run_day, select=select)
+    log_event(
+        logger,
+        "dbt_build_start",
+        warehouse=warehouse.root,
+        run_day=run_day,
+        select=select,
+        engine=engine,
+    )
     started = time.monotonic()
     try:
         done = subprocess.run(
@@ -179,8 +241,8 @@ def dbt_build(
         success=False,
         seconds=seconds,
         build_db=str(warehouse.build_db),
-        target_path=str(target_path(warehouse)),
-        log_path=str(log_path(warehouse) / "dbt.log"),
+        target_path=str(target_path(warehouse, engine)),
+        log_path=str(log_path(warehouse, engine) / "dbt.log"),
     )
     if results_file.exists():
         _read_run_results(results_file, result)
@@ -198,6 +260,17 @@ def dbt_build(
     if not result.success:
         raise TransformError(_failure_message(result, done), result)
     return result
+
+
+def _ensure_lake_folders(warehouse: WarehousePaths) -> None:
+    """Spark declares a table over each lake folder: a feed that has not arrived yet is an empty
+    folder (DuckDB's lake_source globs instead and needs none)."""
+    from video_insights.contract import SIDE_FEEDS
+
+    folders = [warehouse.beacons, warehouse.quarantine, warehouse.manifest]
+    folders += [warehouse.side_feed(feed) for feed in SIDE_FEEDS]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def _read_run_results(path: Path, result: DbtResult) -> None:

@@ -178,6 +178,11 @@ def _build_marts(paths: WarehousePaths) -> None:
     lake = f"read_parquet('{paths.beacons}/*/*.parquet', hive_partitioning = true)"
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(paths.build_db)) as con:
+        # nothing set aside as too late (docs/guarantees.md): every landed beacon is taken in
+        con.execute(
+            "create table int_beacon_partitions_set_aside "
+            "(event_date date, source_file_sha256 varchar, set_aside_beacons bigint)"
+        )
         con.execute(f"""
             create table int_beacons_deduped as
             select beacon_id, partner_id, cast(received_at as date) as report_date,

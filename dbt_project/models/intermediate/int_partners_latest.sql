@@ -10,7 +10,7 @@ partners as (
 
 known_time_zones as (
     select distinct name as time_zone_name
-    from pg_timezone_names()
+    from {{ time_zone_names() }}
 ),
 
 latest as (

@@ -10,6 +10,7 @@
     carries one; a decrease means the counter was reset and the new value is the increase. The
     PLAY beacon is the baseline (its playTimeSum, 0 when it has none) and adds nothing itself.
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
@@ -26,8 +27,11 @@ beacons as (
         playback_type,
         position,
         play_time_sum,
-        playback_speed
+        playback_speed,
+        source_file_sha256,
+        source_line
     from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 sequenced as (
@@ -35,7 +39,7 @@ sequenced as (
         *,
         lag(event_index) over (
             partition by partner_id, entry_id, session_id
-            order by received_at, event_index, beacon_id
+            order by {{ beacon_order() }}
         ) as previous_event_index
     from beacons
 ),
@@ -54,7 +58,7 @@ runs as (
         *,
         sum(case when starts_run then 1 else 0 end) over (
             partition by partner_id, entry_id, session_id
-            order by received_at, event_index, beacon_id
+            order by {{ beacon_order() }}
             rows between unbounded preceding and current row
         ) as run_number
     from run_starts
@@ -88,9 +92,9 @@ increments as (
     select
         *,
         row_number() over play_order as beacon_number,
-        lag(play_time_counter ignore nulls) over play_order as previous_play_time_counter
+        {{ lag_ignore_nulls('play_time_counter') }} over play_order as previous_play_time_counter
     from play_beacons
-    window play_order as (partition by play_id order by received_at, event_index, beacon_id)
+    window play_order as (partition by play_id order by {{ beacon_order() }})
 ),
 
 final as (
@@ -120,3 +124,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

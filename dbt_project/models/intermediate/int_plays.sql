@@ -3,19 +3,23 @@
     (the sum of play_time_added over its beacons), the quartiles it reached and the number of
     distinct segments its watched intervals cover.
 -#}
+{{ day_partitioned() }}
 with
 
 play_starts as (
     select * from {{ ref('int_beacons_deduped') }}
-    where event_type = {{ event_code('PLAY') }}
+    where {{ on_rebuilt_days() }}
+        and event_type = {{ event_code('PLAY') }}
 ),
 
 play_beacons as (
     select * from {{ ref('int_play_beacons') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 watched_intervals as (
     select * from {{ ref('int_watched_intervals') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 entries as (
@@ -84,3 +88,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

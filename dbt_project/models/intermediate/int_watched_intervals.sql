@@ -4,10 +4,12 @@
     last_segment (1-based, var('segments') per entry) are the segments whose midpoints the closed
     interval contains; NULL when it contains none or the entry's duration is not known (yet).
 -#}
+{{ day_partitioned() }}
 with
 
 play_beacons as (
     select * from {{ ref('int_play_beacons') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 entries as (
@@ -38,7 +40,7 @@ watched as (
 
 clipped as (
     select
-        * exclude (raw_start_secs, raw_end_secs),
+        * except (raw_start_secs, raw_end_secs),
         greatest(0.0, raw_start_secs) as start_secs,
         case
             when duration_secs is null then raw_end_secs
@@ -75,3 +77,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

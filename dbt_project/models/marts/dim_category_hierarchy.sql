@@ -20,7 +20,7 @@ parents as (
         category_id,
         coalesce(
             nullif(trim(parent_id), ''),
-            nullif(list_extract(string_split(full_ids, '{{ var("category_path_separator") }}'), -2), '')
+            nullif({{ split_part_from_end('full_ids', var("category_path_separator"), -2) }}, '')
         ) as parent_category_id
     from categories
 ),

@@ -36,8 +36,8 @@ final as (
         entries.created_at,
         entries.creator_user_id,
         entries.owner_user_id,
-        coalesce(entries.category_ids, []::varchar[]) as category_ids,
-        coalesce(entries.tags, []::varchar[]) as tags,
+        coalesce(entries.category_ids, {{ empty_string_array() }}) as category_ids,
+        coalesce(entries.tags, {{ empty_string_array() }}) as tags,
         entries.status,
         entries.updated_at,
         entries.entry_id is not null as is_in_feed

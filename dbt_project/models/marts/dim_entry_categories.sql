@@ -19,7 +19,7 @@ listed as (
     select distinct
         partner_id,
         entry_id,
-        trim(unnest(category_ids)) as category_id
+        {{ unnest_trimmed('category_ids') }} as category_id
     from entries
 ),
 

@@ -24,8 +24,8 @@ hotspots as (
         root_entry_id,
         coalesce(node_id, entry_id) as node_id,
         coalesce(hotspot_id, '{{ var("unknown_name") }}') as hotspot_id,
-        arg_max(hotspot_name, received_at) filter (where hotspot_name is not null) as hotspot_name,
-        arg_max(destination, received_at) filter (where destination is not null) as destination,
+        {{ value_at_max('hotspot_name', 'received_at') }} filter (where hotspot_name is not null) as hotspot_name,
+        {{ value_at_max('destination', 'received_at') }} filter (where destination is not null) as destination,
         min(received_at) as first_clicked_at,
         max(received_at) as last_clicked_at
     from clicks

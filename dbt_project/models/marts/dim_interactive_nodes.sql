@@ -37,7 +37,7 @@ node_entries as (
         partner_id,
         root_entry_id,
         node_id,
-        arg_max(entry_id, received_at) as node_entry_id,
+        {{ value_at_max('entry_id', 'received_at') }} as node_entry_id,
         min(received_at) as first_seen_at,
         max(received_at) as last_seen_at
     from node_beacons

@@ -6,14 +6,17 @@
     VIEW beacon counts on its own day (metrics.md: a beacon counts on the day of its receivedAt).
     bandwidth_gb(sum_delivered_kilobits) gives GB over any range.
 -#}
+{{ day_partitioned() }}
 with
 
 play_beacons as (
     select * from {{ ref('int_play_beacons') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 view_seconds as (
@@ -56,3 +59,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

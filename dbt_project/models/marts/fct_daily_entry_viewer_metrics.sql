@@ -12,14 +12,17 @@
     value the beacon lacks (NULL or blank) is var('unknown_context_value'); other values are
     kept as landed, so they equal those of fct_plays.
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 plays as (
     select * from {{ ref('int_plays') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 entries as (
@@ -106,3 +109,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

@@ -18,15 +18,18 @@
     context (geo, device, referrer, playback context; var('unknown_context_value') when absent).
 -#}
 {%- set viewer_key = ['partner_id', 'report_date', 'entry_id', 'user_id', 'playback_type'] + viewer_context_columns() %}
+{{ day_partitioned() }}
 with
 
 watched_intervals as (
     select * from {{ ref('int_watched_intervals') }}
-    where first_segment is not null
+    where {{ on_rebuilt_days() }}
+        and first_segment is not null
 ),
 
 plays as (
     select * from {{ ref('int_plays') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 intervals_in_context as (
@@ -95,3 +98,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

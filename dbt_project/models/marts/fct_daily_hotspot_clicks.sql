@@ -7,12 +7,14 @@
     Beacons without rootEntryId are not counted here; a missing nodeId falls back to the entryId
     and a missing hotspotId counts under var('unknown_name').
 -#}
+{{ day_partitioned() }}
 with
 
 clicks as (
     select * from {{ ref('int_beacons_deduped') }}
     where
-        event_type = {{ event_code('HOTSPOT_CLICKED') }}
+        {{ on_rebuilt_days() }}
+        and event_type = {{ event_code('HOTSPOT_CLICKED') }}
         and root_entry_id is not null
 ),
 
@@ -32,3 +34,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

@@ -11,21 +11,25 @@
     count_node_plays > 0, exact over any range. Beacons without rootEntryId cannot be placed in
     an interactive video and are not counted here; a missing nodeId falls back to the entryId.
 -#}
+{{ day_partitioned() }}
 with
 
 node_plays as (
     select * from {{ ref('int_beacons_deduped') }}
     where
-        event_type = {{ event_code('NODE_PLAY') }}
+        {{ on_rebuilt_days() }}
+        and event_type = {{ event_code('NODE_PLAY') }}
         and root_entry_id is not null
 ),
 
 play_beacons as (
     select * from {{ ref('int_play_beacons') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 plays as (
     select * from {{ ref('int_plays') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 node_play_coverage as (
@@ -61,3 +65,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

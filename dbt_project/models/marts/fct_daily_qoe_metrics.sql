@@ -10,22 +10,27 @@
     on those of the session's first beacon (fct_qoe_sessions); exits before video start on those
     of the PLAY_REQUEST (fct_qoe_play_requests).
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 plays as (
     select * from {{ ref('fct_qoe_plays') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 sessions as (
     select * from {{ ref('fct_qoe_sessions') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 play_requests as (
     select * from {{ ref('fct_qoe_play_requests') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 beacon_parts as (
@@ -116,13 +121,21 @@ request_parts as (
 ),
 
 unioned as (
-    select * from beacon_parts
-    union all by name
-    select * from play_parts
-    union all by name
-    select * from session_parts
-    union all by name
-    select * from request_parts
+    {{ union_all_by_name(
+        ['partner_id', 'report_date', 'entry_id', 'playback_type'] + viewer_context_columns('geo_and_device'),
+        {
+            'beacon_parts': [
+                'count_play_requested', 'count_buffer_start', 'count_bitrate_views',
+                'sum_actual_bitrate_kbps', 'count_flavor_switch', 'count_errors'
+            ],
+            'play_parts': [
+                'count_plays', 'count_join_times', 'sum_join_time_secs', 'sum_view_period_secs',
+                'sum_buffer_time_secs'
+            ],
+            'session_parts': ['count_playback_sessions', 'count_error_sessions'],
+            'request_parts': ['count_ebvs'],
+        }
+    ) }}
 ),
 
 final as (
@@ -157,3 +170,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

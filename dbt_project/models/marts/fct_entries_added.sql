@@ -30,7 +30,7 @@ added as (
 final as (
     select
         partner_id,
-        cast(timezone(partner_timezone, timezone('UTC', created_at)) as date) as report_date,
+        cast({{ utc_to_local('created_at', 'partner_timezone') }} as date) as report_date,
         entry_id,
         creator_user_id,
         created_at

@@ -16,14 +16,17 @@
     day and wall-clock hour of it, utc_offset the partner's UTC offset then ('+01:00'), which
     tells apart the two wall-clock hours a daylight-saving change repeats.
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 play_beacons as (
     select * from {{ ref('int_play_beacons') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 live_beacons as (
@@ -54,7 +57,7 @@ localized as (
     select
         *,
         date_trunc('minute', received_at) as minute_start_utc,
-        timezone(partner_timezone, timezone('UTC', received_at)) as received_at_local
+        {{ utc_to_local('received_at', 'partner_timezone') }} as received_at_local
     from live_beacons
 ),
 
@@ -62,7 +65,7 @@ offsets as (
     select
         *,
         date_trunc('hour', received_at_local) as report_hour,
-        cast(round((epoch(received_at_local) - epoch(received_at)) / 60.0) as integer) as utc_offset_minutes
+        cast(round(({{ epoch_seconds('received_at_local') }} - {{ epoch_seconds('received_at') }}) / 60.0) as integer) as utc_offset_minutes
     from localized
 ),
 
@@ -93,3 +96,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

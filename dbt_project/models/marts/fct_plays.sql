@@ -1,8 +1,10 @@
 {#- One row per play (PLAY beacon), counted on the partner-local day of its PLAY beacon. -#}
+{{ day_partitioned() }}
 with
 
 plays as (
     select * from {{ ref('int_plays') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 final as (
@@ -10,3 +12,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

@@ -7,10 +7,12 @@
     session has neither a PLAY nor an ERROR. It counts on the day and with the viewer context of
     the PLAY_REQUEST beacon, like count_play_requested, so ebvs_ratio is exact over any range.
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 sequenced as (
@@ -22,11 +24,13 @@ sequenced as (
         event_index,
         event_type,
         received_at,
+        source_file_sha256,
+        source_line,
         lag(event_index) over session_order as previous_event_index
     from beacons
     window session_order as (
         partition by partner_id, entry_id, session_id
-        order by received_at, event_index, beacon_id
+        order by {{ beacon_order() }}
     )
 ),
 
@@ -44,7 +48,7 @@ runs as (
         *,
         sum(case when starts_run then 1 else 0 end) over (
             partition by partner_id, entry_id, session_id
-            order by received_at, event_index, beacon_id
+            order by {{ beacon_order() }}
             rows between unbounded preceding and current row
         ) as run_number
     from run_starts
@@ -89,3 +93,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

@@ -9,18 +9,22 @@
     last VIEW (buffering no later VIEW reports). Negative values count as 0. A joinTime counts
     only when it is >= 0 (a negative startup time is no measurement).
 -#}
+{{ day_partitioned() }}
 with
 
 plays as (
     select * from {{ ref('int_plays') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 play_beacons as (
     select * from {{ ref('int_play_beacons') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 buffer_reports as (
@@ -43,7 +47,7 @@ play_buffering as (
         play_id,
         coalesce(sum(buffer_time) filter (where event_type = {{ event_code('VIEW') }}), 0.0)
             + coalesce(
-                arg_max(buffer_time, beacon_number) filter (
+                {{ value_at_max('buffer_time', 'beacon_number') }} filter (
                     where event_type != {{ event_code('VIEW') }}
                         and buffer_time is not null
                         and beacon_number > coalesce(last_view_number, 0)
@@ -74,3 +78,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

@@ -10,10 +10,12 @@
     error sessions / sessions with playback, 0..1. ERRORs of a session that never got a play
     request (errorPosition 3, a failed load) count in count_errors, not in the rate.
 -#}
+{{ day_partitioned() }}
 with
 
 beacons as (
     select * from {{ ref('int_beacons_deduped') }}
+    where {{ on_rebuilt_days() }}
 ),
 
 first_beacons as (
@@ -21,7 +23,7 @@ first_beacons as (
     from beacons
     qualify row_number() over (
         partition by partner_id, entry_id, session_id
-        order by received_at, event_index, beacon_id
+        order by {{ beacon_order() }}
     ) = 1
 ),
 
@@ -65,3 +67,4 @@ final as (
 )
 
 select * from final
+where {{ on_rebuilt_days(widen=false) }}

@@ -7,14 +7,14 @@ source as (
 
 final as (
     select
-        cast(category_id as varchar) as category_id,
+        cast(category_id as string) as category_id,
         cast(partner_id as bigint) as partner_id,
-        cast(name as varchar) as category_name,
-        cast(parent_id as varchar) as parent_id,
-        cast(full_ids as varchar) as full_ids,
+        cast(name as string) as category_name,
+        cast(parent_id as string) as parent_id,
+        cast(full_ids as string) as full_ids,
         cast(updated_at as timestamp) as updated_at,
-        cast(extra_fields as varchar) as extra_fields,
-        cast(source_file_sha256 as varchar) as source_file_sha256,
+        cast(extra_fields as string) as extra_fields,
+        cast(source_file_sha256 as string) as source_file_sha256,
         cast(source_line as integer) as source_line,
         cast(landed_at as timestamp) as landed_at
     from source

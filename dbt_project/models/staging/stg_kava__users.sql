@@ -7,12 +7,12 @@ source as (
 
 final as (
     select
-        cast(user_id as varchar) as user_id,
+        cast(user_id as string) as user_id,
         cast(partner_id as bigint) as partner_id,
-        cast(full_name as varchar) as full_name,
+        cast(full_name as string) as full_name,
         cast(updated_at as timestamp) as updated_at,
-        cast(extra_fields as varchar) as extra_fields,
-        cast(source_file_sha256 as varchar) as source_file_sha256,
+        cast(extra_fields as string) as extra_fields,
+        cast(source_file_sha256 as string) as source_file_sha256,
         cast(source_line as integer) as source_line,
         cast(landed_at as timestamp) as landed_at
     from source

@@ -7,9 +7,9 @@ source as (
 
 final as (
     select
-        cast(file_sha256 as varchar) as file_sha256,
-        cast(file_name as varchar) as file_name,
-        cast(feed as varchar) as feed,
+        cast(file_sha256 as string) as file_sha256,
+        cast(file_name as string) as file_name,
+        cast(feed as string) as feed,
         cast(size_bytes as bigint) as size_bytes,
         cast(line_count as bigint) as line_count,
         cast(landed_rows as bigint) as landed_rows,
