@@ -62,11 +62,11 @@ final as (
         on monthly.partner_id = category_months.partner_id
         and monthly.report_month = category_months.report_month
     where
-        abs(monthly.storage_gb - coalesce(usage_months.storage_gb, 0)) > 1e-9
-        or abs(monthly.transcoding_minutes - coalesce(usage_months.transcoding_minutes, 0)) > 1e-9
-        or abs(monthly.bandwidth_gb - coalesce(bandwidth_months.bandwidth_gb, 0)) > 1e-9
-        or abs(monthly.bandwidth_gb - coalesce(category_months.bandwidth_gb, 0)) > 1e-9
-        or abs(monthly.sum_view_period - coalesce(category_months.sum_view_period, 0)) > 1e-9
+        {{ floats_differ('monthly.storage_gb', 'coalesce(usage_months.storage_gb, 0)') }}
+        or {{ floats_differ('monthly.transcoding_minutes', 'coalesce(usage_months.transcoding_minutes, 0)') }}
+        or {{ floats_differ('monthly.bandwidth_gb', 'coalesce(bandwidth_months.bandwidth_gb, 0)') }}
+        or {{ floats_differ('monthly.bandwidth_gb', 'coalesce(category_months.bandwidth_gb, 0)') }}
+        or {{ floats_differ('monthly.sum_view_period', 'coalesce(category_months.sum_view_period, 0)') }}
 )
 
 select * from final
