@@ -14,6 +14,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,14 +119,11 @@ def web_server(player_assets: Path, test_video: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser(playwright_driver: Any) -> Iterator[object]:
     _need("chromium", CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--autoplay-policy=no-user-gesture-required", "--mute-audio"],
-        )
-        yield chromium
-        chromium.close()
+    chromium = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--autoplay-policy=no-user-gesture-required", "--mute-audio"],
+    )
+    yield chromium
+    chromium.close()
