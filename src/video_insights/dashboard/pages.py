@@ -17,17 +17,10 @@ from video_insights.dashboard import figures
 from video_insights.dashboard.model import Chart, Drill, Kpi, Page, Section, Table
 from video_insights.reports.engine import ReportRequest, ReportResult, run_report
 from video_insights.reports.render import to_csv
+from video_insights.reports.types.core import HIGHLIGHT_METRICS as CORE_HIGHLIGHT_METRICS
 
-HIGHLIGHT_METRICS = [
-    "count_loads",
-    "count_plays",
-    "unique_known_users",
-    "sum_view_period",
-    "avg_completion_rate",
-    "avg_view_drop_off",
-    "load_play_ratio",
-    "count_viral",
-]
+# The HIGHLIGHTS report's metrics, in its order: the report type owns the list.
+HIGHLIGHT_METRICS = list(CORE_HIGHLIGHT_METRICS)
 FUNNEL = [
     "count_loads",
     "count_plays",
