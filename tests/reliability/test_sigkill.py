@@ -59,8 +59,13 @@ KILLED_NIGHT = textwrap.dedent("""
 
 
 def _start_night(point: str, inbox: Path, warehouse: Path) -> subprocess.Popen:
+    # A script file, not `python -c`: with pyspark installed (the spark extra), GX's import of
+    # pyspark.sql.connect calls sys.exit(0) when __main__ has no __file__ (it takes that for a
+    # doctest run), which would end the night silently before its publish.
+    script = warehouse.parent / "killed_night.py"
+    script.write_text(KILLED_NIGHT)
     return subprocess.Popen(
-        [sys.executable, "-c", KILLED_NIGHT, point, str(inbox), str(warehouse), DAY.isoformat()],
+        [sys.executable, str(script), point, str(inbox), str(warehouse), DAY.isoformat()],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -69,8 +74,10 @@ def _start_night(point: str, inbox: Path, warehouse: Path) -> subprocess.Popen:
 
 
 def _killed(proc: subprocess.Popen, timeout: float = 600) -> None:
-    _out, err = proc.communicate(timeout=timeout)
-    assert proc.returncode == -signal.SIGKILL, f"not killed ({proc.returncode}):\n{err[-3000:]}"
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == -signal.SIGKILL, (
+        f"not killed ({proc.returncode}):\n{out[-3000:]}\n{err[-3000:]}"
+    )
 
 
 def _leftovers(paths: WarehousePaths) -> list[str]:
