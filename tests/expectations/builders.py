@@ -61,25 +61,27 @@ def beacon_rows() -> list[dict[str, Any]]:
             copies = 2 if (session, index) == DUPLICATED else 1
             for copy in range(copies):
                 lines[file] = lines.get(file, 0) + 1
-                rows.append({
-                    "received_at": start + timedelta(seconds=10 * index + copy),
-                    "beacon_id": beacon_id(session, index, event_type),
-                    "event_type": event_type,
-                    "partner_id": PARTNER,
-                    "entry_id": entry,
-                    "session_id": session,
-                    "event_index": index,
-                    "user_id": user,
-                    "playback_type": playback_type,
-                    "play_time_sum": 60.0 if event_type == 99 else None,
-                    "country": "US",
-                    "device": "Desktop",
-                    "extra_fields": None,
-                    "source_file_sha256": sha(file),
-                    "source_line": lines[file],
-                    "landed_at": LANDED_AT,
-                    "file": file,
-                })
+                rows.append(
+                    {
+                        "received_at": start + timedelta(seconds=10 * index + copy),
+                        "beacon_id": beacon_id(session, index, event_type),
+                        "event_type": event_type,
+                        "partner_id": PARTNER,
+                        "entry_id": entry,
+                        "session_id": session,
+                        "event_index": index,
+                        "user_id": user,
+                        "playback_type": playback_type,
+                        "play_time_sum": 60.0 if event_type == 99 else None,
+                        "country": "US",
+                        "device": "Desktop",
+                        "extra_fields": None,
+                        "source_file_sha256": sha(file),
+                        "source_line": lines[file],
+                        "landed_at": LANDED_AT,
+                        "file": file,
+                    }
+                )
     return rows
 
 
@@ -146,22 +148,22 @@ def build_warehouse(root: Path) -> Fixture:
                            'beacons/{file}.jsonl.gz' as file_name,
                            'beacons' as feed,
                            1000::bigint as size_bytes,
-                           (count(*) + {1 if file == 'a' else 0})::bigint as line_count,
+                           (count(*) + {1 if file == "a" else 0})::bigint as line_count,
                            count(*)::bigint as landed_rows,
-                           {1 if file == 'a' else 0}::bigint as quarantined_rows,
+                           {1 if file == "a" else 0}::bigint as quarantined_rows,
                            min(received_at) as min_received_at,
                            max(received_at) as max_received_at,
                            timestamp '{LANDED_AT}' as landed_at
                     from beacons where file = '{file}'
-                ) to '{paths.manifest / (sha(file)[:16] + '.parquet')}' (format parquet)
+                ) to '{paths.manifest / (sha(file)[:16] + ".parquet")}' (format parquet)
             """)
         con.execute(f"""
             copy (
-                select 'beacons/a.jsonl.gz' as source_file, '{sha('a')}' as source_file_sha256,
+                select 'beacons/a.jsonl.gz' as source_file, '{sha("a")}' as source_file_sha256,
                        99::bigint as line_number, 'eventType' as field,
                        'not a number' as reason, '{{"eventType": "x"}}' as raw_line,
                        timestamp '{LANDED_AT}' as landed_at
-            ) to '{paths.quarantine / (sha('a')[:16] + '.parquet')}' (format parquet)
+            ) to '{paths.quarantine / (sha("a")[:16] + ".parquet")}' (format parquet)
         """)
     _build_marts(paths)
     return Fixture(paths)
@@ -206,11 +208,21 @@ def _build_marts(paths: WarehousePaths) -> None:
             from int_beacons_deduped where event_type = 3
         """)
         counts = {
-            "count_loads": 1, "count_play_requested": 2, "count_plays": 3,
-            "count_plays_25": 11, "count_plays_50": 12, "count_plays_75": 13,
-            "count_plays_100": 14, "count_viral": 21, "count_download": 23,
-            "count_report_submitted": 25, "count_captions": 38, "count_speed": 41,
-            "count_info": 40, "count_related_selected": 37, "count_fullscreen": 31,
+            "count_loads": 1,
+            "count_play_requested": 2,
+            "count_plays": 3,
+            "count_plays_25": 11,
+            "count_plays_50": 12,
+            "count_plays_75": 13,
+            "count_plays_100": 14,
+            "count_viral": 21,
+            "count_download": 23,
+            "count_report_submitted": 25,
+            "count_captions": 38,
+            "count_speed": 41,
+            "count_info": 40,
+            "count_related_selected": 37,
+            "count_fullscreen": 31,
         }
         count_sql = ",\n".join(
             f"count(*) filter (where event_type = {code})::bigint as {name}"
@@ -292,16 +304,21 @@ def _build_catalog_marts(paths: WarehousePaths) -> None:
     vod = "(select * from fct_daily_entry_viewer_metrics where playback_type = 'vod')"
     with duckdb.connect(str(paths.build_db)) as con:
         for table, dims, uniques in (
-            ("rpt_map_overlay_daily",
-             "country, country as region, 'Unknown' as city",
-             "count(distinct user_id) filter (where count_plays > 0) as unique_known_users"),
-            ("rpt_platforms_daily",
-             "device, 'Linux' as os, 'Firefox' as browser",
-             "count(distinct user_id) filter (where count_plays > 0) as unique_known_users"),
-            ("rpt_top_syndication_daily",
-             "domain, domain || '/watch' as canonical_url",
-             "count(distinct entry_id) filter (where count_plays > 0) "
-             "as unique_played_videos"),
+            (
+                "rpt_map_overlay_daily",
+                "country, country as region, 'Unknown' as city",
+                "count(distinct user_id) filter (where count_plays > 0) as unique_known_users",
+            ),
+            (
+                "rpt_platforms_daily",
+                "device, 'Linux' as os, 'Firefox' as browser",
+                "count(distinct user_id) filter (where count_plays > 0) as unique_known_users",
+            ),
+            (
+                "rpt_top_syndication_daily",
+                "domain, domain || '/watch' as canonical_url",
+                "count(distinct entry_id) filter (where count_plays > 0) as unique_played_videos",
+            ),
         ):
             con.execute(f"""
                 create table {table} as

@@ -26,9 +26,13 @@ def _row_count_result(path: str, name: str):
 
     context = gx.get_context(mode="ephemeral")
     datasource = context.data_sources.add_sql(
-        name=name, connection_string=f"duckdb:///{path}?access_mode=read_only")
-    batch = (datasource.add_table_asset(name="t", table_name="t")
-             .add_batch_definition_whole_table("all").get_batch())
+        name=name, connection_string=f"duckdb:///{path}?access_mode=read_only"
+    )
+    batch = (
+        datasource.add_table_asset(name="t", table_name="t")
+        .add_batch_definition_whole_table("all")
+        .get_batch()
+    )
     try:
         return batch.validate(gx.expectations.ExpectTableRowCountToBeBetween(min_value=1))
     finally:
@@ -45,8 +49,9 @@ def test_private_tuple_still_exists():
 def test_without_the_workaround_results_are_empty(tiny_db: str, monkeypatch):
     from great_expectations.execution_engine import sqlalchemy_execution_engine as see
 
-    without = tuple(d for d in see._PERSISTED_CONNECTION_DIALECTS
-                    if getattr(d, "value", d) != "duckdb")
+    without = tuple(
+        d for d in see._PERSISTED_CONNECTION_DIALECTS if getattr(d, "value", d) != "duckdb"
+    )
     monkeypatch.setattr(see, "_PERSISTED_CONNECTION_DIALECTS", without)
     result = _row_count_result(tiny_db, "without")
     # If this starts passing, GX handles DuckDB itself: delete the workaround.

@@ -51,11 +51,15 @@ def test_bounds_and_tolerances_come_from_thresholds_yml():
     changed["landed"]["manifest_rows_max_abs_diff"] = 4
     kwargs = _by_check(changed)
     assert kwargs["rpt_top_content_daily.engagement_ranking_bounds"]["max_value"] == 11
-    assert ".avg_view_drop_off <= 2" in kwargs[
-        "rpt_highlights_daily.avg_view_drop_off_bounds"]["unexpected_rows_query"]
+    assert (
+        ".avg_view_drop_off <= 2"
+        in kwargs["rpt_highlights_daily.avg_view_drop_off_bounds"]["unexpected_rows_query"]
+    )
     assert "> 3" in kwargs["fct_plays.plays_match_play_beacons"]["unexpected_rows_query"]
-    assert "r.count_plays >= 25" in kwargs[
-        "rpt_content_dropoff_daily.funnel_rows_monotone"]["unexpected_rows_query"]
+    assert (
+        "r.count_plays >= 25"
+        in kwargs["rpt_content_dropoff_daily.funnel_rows_monotone"]["unexpected_rows_query"]
+    )
     assert "> 4" in kwargs["landed_beacons.rows_match_manifest"]["unexpected_rows_query"]
 
 
@@ -63,9 +67,9 @@ def test_codes_come_from_the_contract():
     kwargs = _by_check()
     assert kwargs["landed_beacons.event_type_known"]["value_set"] == sorted(contract.EVENT_TYPES)
     assert kwargs["landed_beacons.playback_type_known"]["value_set"] == sorted(
-        contract.PLAYBACK_TYPES)
-    required = {f"landed_beacons.{f.column}_not_null" for f in contract.BEACON_FIELDS
-                if f.required}
+        contract.PLAYBACK_TYPES
+    )
+    required = {f"landed_beacons.{f.column}_not_null" for f in contract.BEACON_FIELDS if f.required}
     assert required <= set(kwargs)
 
 
@@ -83,8 +87,11 @@ def test_column_checks_only_read_relied_columns():
 
 def _digest_tree() -> dict[str, str]:
     root = quality_context.GX_PROJECT_DIR
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_validating_writes_nothing_into_the_project(variant):
@@ -98,9 +105,11 @@ def test_validating_writes_nothing_into_the_project(variant):
 
 
 def test_importing_the_package_does_not_import_gx():
-    code = ("import sys, video_insights.quality as q; "
-            "assert 'great_expectations' not in sys.modules; "
-            "assert callable(q.QualityResult.raise_for_failure)")
+    code = (
+        "import sys, video_insights.quality as q; "
+        "assert 'great_expectations' not in sys.modules; "
+        "assert callable(q.QualityResult.raise_for_failure)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -117,8 +117,13 @@ def test_every_line_follows_the_landing_contract(beacons: list[dict[str, Any]]) 
 def test_event_specific_fields(beacons: list[dict[str, Any]]) -> None:
     required_by_event = {
         EventType.PLAY: {"joinTime", "playTimeSum", "bufferTime", "actualBitrate"},
-        EventType.VIEW: {"playTimeSum", "bufferTime", "bufferTimeSum", "actualBitrate",
-                         "averageBitrate"},
+        EventType.VIEW: {
+            "playTimeSum",
+            "bufferTime",
+            "bufferTimeSum",
+            "actualBitrate",
+            "averageBitrate",
+        },
         EventType.PAUSE: {"playTimeSum"},
         EventType.RESUME: {"playTimeSum", "bufferTime"},
         EventType.SEEK: {"targetPosition"},
@@ -146,14 +151,31 @@ def test_event_specific_fields(beacons: list[dict[str, Any]]) -> None:
         if "nodeId" in beacon:
             assert "rootEntryId" in beacon
     # the realism the issue asks for: all of these occur in a small run
-    for event in (EventType.IMPRESSION, EventType.PLAY_REQUEST, EventType.PLAY, EventType.VIEW,
-                  EventType.PAUSE, EventType.RESUME, EventType.SEEK, EventType.BUFFER_START,
-                  EventType.BUFFER_END, EventType.FLAVOR_SWITCH, EventType.ERROR,
-                  EventType.PLAY_REACHED_25_PERCENT, EventType.PLAY_REACHED_100_PERCENT,
-                  EventType.SHARE_CLICKED, EventType.DOWNLOAD, EventType.CAPTIONS,
-                  EventType.SPEED, EventType.ENTER_FULLSCREEN, EventType.EXIT_FULLSCREEN,
-                  EventType.REPLAY, EventType.NODE_PLAY, EventType.NODE_SWITCH,
-                  EventType.HOTSPOT_CLICKED):
+    for event in (
+        EventType.IMPRESSION,
+        EventType.PLAY_REQUEST,
+        EventType.PLAY,
+        EventType.VIEW,
+        EventType.PAUSE,
+        EventType.RESUME,
+        EventType.SEEK,
+        EventType.BUFFER_START,
+        EventType.BUFFER_END,
+        EventType.FLAVOR_SWITCH,
+        EventType.ERROR,
+        EventType.PLAY_REACHED_25_PERCENT,
+        EventType.PLAY_REACHED_100_PERCENT,
+        EventType.SHARE_CLICKED,
+        EventType.DOWNLOAD,
+        EventType.CAPTIONS,
+        EventType.SPEED,
+        EventType.ENTER_FULLSCREEN,
+        EventType.EXIT_FULLSCREEN,
+        EventType.REPLAY,
+        EventType.NODE_PLAY,
+        EventType.NODE_SWITCH,
+        EventType.HOTSPOT_CLICKED,
+    ):
         assert seen[event] > 0, EVENT_TYPES[event]
     assert seen[EventType.VIEW] > seen[EventType.PLAY] * 5
     types = Counter(b["playbackType"] for b in beacons)
@@ -161,8 +183,9 @@ def test_event_specific_fields(beacons: list[dict[str, Any]]) -> None:
     assert any("playbackContext" in b for b in beacons)
 
 
-def test_summary_matches_the_files(run: tuple[Path, SimulationSummary],
-                                   beacons: list[dict[str, Any]]) -> None:
+def test_summary_matches_the_files(
+    run: tuple[Path, SimulationSummary], beacons: list[dict[str, Any]]
+) -> None:
     inbox, summary = run
     assert summary.beacons_written == len(beacons) == summary.lines
     assert summary.by_event_type == dict(sorted(Counter(b["eventType"] for b in beacons).items()))
@@ -191,14 +214,16 @@ def test_distinct_beacons_never_look_like_duplicates(beacons: list[dict[str, Any
     without injected duplicates no two beacons may be equal that way."""
     keys = set()
     for beacon in beacons:
-        key = orjson.dumps({k: v for k, v in beacon.items() if k != RECEIVED_AT},
-                           option=orjson.OPT_SORT_KEYS)
+        key = orjson.dumps(
+            {k: v for k, v in beacon.items() if k != RECEIVED_AT}, option=orjson.OPT_SORT_KEYS
+        )
         assert key not in keys, beacon
         keys.add(key)
 
 
 def test_beacon_files_are_time_ordered_and_within_their_day(
-        run: tuple[Path, SimulationSummary]) -> None:
+    run: tuple[Path, SimulationSummary],
+) -> None:
     inbox, _ = run
     last: dict[str, str] = {}
     for file, _, line in read_lines(inbox):
@@ -208,8 +233,9 @@ def test_beacon_files_are_time_ordered_and_within_their_day(
         assert received[:10] >= file.split("_")[1]  # kava_<day>_<hhmm>_s<seed>.jsonl.gz
 
 
-def test_side_feeds_are_consistent(run: tuple[Path, SimulationSummary],
-                                   beacons: list[dict[str, Any]]) -> None:
+def test_side_feeds_are_consistent(
+    run: tuple[Path, SimulationSummary], beacons: list[dict[str, Any]]
+) -> None:
     inbox, summary = run
     feeds = {feed: read_feed(inbox, feed) for feed in SIDE_FEED_FIELDS}
     extras = {"entries": {"rootEntryId"}}
@@ -263,8 +289,9 @@ def test_side_feeds_are_consistent(run: tuple[Path, SimulationSummary],
     assert usage == {(p, d) for p in partners for d in ("2026-11-01", "2026-11-02")}
     # renames: the newest record of a renamed entry (by updatedAt) has the new name
     for entry_id, name in summary.renamed_entries.items():
-        newest = max((e for e in feeds["entries"] if e["entryId"] == entry_id),
-                     key=lambda e: e["updatedAt"])
+        newest = max(
+            (e for e in feeds["entries"] if e["entryId"] == entry_id), key=lambda e: e["updatedAt"]
+        )
         assert newest["name"] == name
 
 
@@ -280,9 +307,11 @@ def test_anonymous_share_is_about_40_percent(beacons: list[dict[str, Any]]) -> N
 def test_entry_popularity_is_zipf_skewed(beacons: list[dict[str, Any]]) -> None:
     catalog = build_catalog(7, SMALL["partners"], SMALL["entries"], date(2026, 11, 1))
     for pc in catalog.partners:
-        plays = Counter(b["entryId"] for b in beacons
-                        if b["eventType"] == EventType.IMPRESSION
-                        and b["partnerId"] == pc.partner.partner_id)
+        plays = Counter(
+            b["entryId"]
+            for b in beacons
+            if b["eventType"] == EventType.IMPRESSION and b["partnerId"] == pc.partner.partner_id
+        )
         ranking = [count for _, count in plays.most_common()]
         top_entry, top = plays.most_common(1)[0]
         assert top_entry == pc.ranked[0].entry_id
@@ -298,12 +327,18 @@ def test_devices_countries_and_diurnal_rhythm(beacons: list[dict[str, Any]]) -> 
     assert any("iPhone" in ua for ua in agents) and any("Tizen" in ua for ua in agents)
     assert any(":" in b[IP_ADDRESS] for b in sessions)  # some IPv6
     # partner 1001 (UTC) watches in the evening UTC, not at 4 a.m.
-    hours = Counter(int(b[RECEIVED_AT][11:13]) for b in beacons
-                    if b["partnerId"] == 1001 and b["eventType"] == EventType.IMPRESSION)
+    hours = Counter(
+        int(b[RECEIVED_AT][11:13])
+        for b in beacons
+        if b["partnerId"] == 1001 and b["eventType"] == EventType.IMPRESSION
+    )
     assert hours[19] + hours[20] > 3 * (hours[3] + hours[4])
     # partner 1002 (America/Chicago, UTC-6) peaks around 01:00-02:00 UTC
-    hours = Counter(int(b[RECEIVED_AT][11:13]) for b in beacons
-                    if b["partnerId"] == 1002 and b["eventType"] == EventType.IMPRESSION)
+    hours = Counter(
+        int(b[RECEIVED_AT][11:13])
+        for b in beacons
+        if b["partnerId"] == 1002 and b["eventType"] == EventType.IMPRESSION
+    )
     assert hours[1] + hours[2] > 3 * (hours[9] + hours[10])
 
 
@@ -313,12 +348,14 @@ def test_same_seed_same_bytes_and_days_are_independent(tmp_path: Path) -> None:
     summary = simulate(SimulationConfig(inbox=first, days=2, seed=3, **config))
     simulate(SimulationConfig(inbox=second, days=2, seed=3, **config))
     simulate(SimulationConfig(inbox=third, days=2, seed=4, **config))
-    simulate(SimulationConfig(inbox=alone, days=1, seed=3, start_day=date(2026, 11, 2),
-                              **config))
+    simulate(SimulationConfig(inbox=alone, days=1, seed=3, start_day=date(2026, 11, 2), **config))
 
     def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes()
-                for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
 
     a, b, c, one = files(first), files(second), files(third), files(alone)
     assert a == b
@@ -339,8 +376,7 @@ def test_per_partner_time_zones_in_summary(run: tuple[Path, SimulationSummary]) 
     assert summary.partners == {1001: "UTC", 1002: "America/Chicago"}
 
 
-def test_sessions_reach_several_beacons_of_realistic_length(
-        beacons: list[dict[str, Any]]) -> None:
+def test_sessions_reach_several_beacons_of_realistic_length(beacons: list[dict[str, Any]]) -> None:
     by_session: dict[str, int] = defaultdict(int)
     for beacon in beacons:
         by_session[beacon["sessionId"].split(":")[0]] += 1

@@ -23,8 +23,14 @@ from video_insights.simulate import FaultConfig, SimulationConfig, SimulationSum
 from video_insights.simulate.faults import FaultPlan
 
 FAULTS = FaultConfig(duplicate_rate=0.02, late_files=2, malformed_lines=10, truncated_gzip=True)
-CONFIG = {"partners": 2, "entries": 15, "days": 3, "beacons_per_day": 4000,
-          "files_per_day": 4, "seed": 21}
+CONFIG = {
+    "partners": 2,
+    "entries": 15,
+    "days": 3,
+    "beacons_per_day": 4000,
+    "files_per_day": 4,
+    "seed": 21,
+}
 
 
 def classify(line: bytes) -> tuple[str, str | None] | None:
@@ -41,8 +47,11 @@ def classify(line: bytes) -> tuple[str, str | None] | None:
     for name, value in beacon.items():
         field = FIELDS_BY_KAVA_NAME.get(name)
         kind = field.kind if field else "str"
-        ok = {"int": type(value) is int, "float": type(value) in (int, float),
-              "str": isinstance(value, str)}[kind]
+        ok = {
+            "int": type(value) is int,
+            "float": type(value) in (int, float),
+            "str": isinstance(value, str),
+        }[kind]
         if not ok:
             return "wrong_type", name
     if beacon["eventType"] not in EVENT_TYPES:
@@ -76,7 +85,8 @@ def lines(run: tuple[Path, SimulationSummary]) -> list[tuple[str, int, bytes]]:
 
 
 def test_malformed_lines_are_exactly_those_recorded(
-        run: tuple[Path, SimulationSummary], lines: list[tuple[str, int, bytes]]) -> None:
+    run: tuple[Path, SimulationSummary], lines: list[tuple[str, int, bytes]]
+) -> None:
     _, summary = run
     found = {}
     for name, number, line in lines:
@@ -87,13 +97,18 @@ def test_malformed_lines_are_exactly_those_recorded(
     assert len(recorded) == FAULTS.malformed_lines
     assert found == recorded
     assert summary.faults.malformed_by_kind() == {
-        "missing_field": 3, "not_json": 3, "unknown_event_type": 2, "wrong_type": 2}
+        "missing_field": 3,
+        "not_json": 3,
+        "unknown_event_type": 2,
+        "wrong_type": 2,
+    }
     cut = summary.faults.truncated
     assert cut is not None and all(m.file != cut.file for m in summary.faults.malformed)
 
 
 def test_duplicates_are_the_same_beacon_but_receivedAt(
-        run: tuple[Path, SimulationSummary], lines: list[tuple[str, int, bytes]]) -> None:
+    run: tuple[Path, SimulationSummary], lines: list[tuple[str, int, bytes]]
+) -> None:
     _, summary = run
     seen_lines: set[bytes] = set()
     seen_beacons: set[bytes] = set()
@@ -118,21 +133,26 @@ def test_duplicates_are_the_same_beacon_but_receivedAt(
 
 
 def test_late_files_hold_beacons_two_days_old(
-        run: tuple[Path, SimulationSummary], lines: list[tuple[str, int, bytes]]) -> None:
+    run: tuple[Path, SimulationSummary], lines: list[tuple[str, int, bytes]]
+) -> None:
     _, summary = run
     late = summary.faults.late_files
     assert [(f.delivered_day, f.beacons_day) for f in late] == [
-        ("2026-11-03", "2026-11-01"), ("2026-11-02", "2026-10-31")]
+        ("2026-11-03", "2026-11-01"),
+        ("2026-11-02", "2026-10-31"),
+    ]
     for record in late:
         assert record.file in summary.beacon_files
-        days = Counter(orjson.loads(line)[RECEIVED_AT][:10]
-                       for name, _, line in lines if name == record.file)
+        days = Counter(
+            orjson.loads(line)[RECEIVED_AT][:10] for name, _, line in lines if name == record.file
+        )
         assert days == {record.beacons_day: record.beacons}
     assert summary.by_day["2026-10-31"] == late[1].beacons  # only the late file has that day
 
 
 def test_truncated_file_loses_exactly_what_the_summary_says(
-        run: tuple[Path, SimulationSummary], lines: list[tuple[str, int, bytes]]) -> None:
+    run: tuple[Path, SimulationSummary], lines: list[tuple[str, int, bytes]]
+) -> None:
     inbox, summary = run
     cut = summary.faults.truncated
     assert cut is not None
@@ -144,8 +164,9 @@ def test_truncated_file_loses_exactly_what_the_summary_says(
     assert 0 < cut.lost_lines == sum(cut.lost_by_event_type.values())
     assert sum(cut.lost_by_day.values()) == cut.lost_lines
     # what a reader gets, by event type, is the summary less the lost beacons
-    good = Counter(orjson.loads(line)["eventType"] for _, _, line in lines
-                   if classify(line) is None)
+    good = Counter(
+        orjson.loads(line)["eventType"] for _, _, line in lines if classify(line) is None
+    )
     duplicates = Counter[int]()
     seen: set[bytes] = set()
     for _, _, line in lines:

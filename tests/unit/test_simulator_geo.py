@@ -82,7 +82,9 @@ def test_user_agents_parse_into_browsers_and_operating_systems() -> None:
         os_family = result.os.family if result.os else None
         if profile.device in ("Desktop", "Mobile", "Tablet"):
             assert os_family in {"Windows", "Mac OS X", "Linux", "Ubuntu", "iOS", "Android"}, (
-                profile.user_agent, os_family)
+                profile.user_agent,
+                os_family,
+            )
             assert result.user_agent is not None
         if profile.device == "Tablet" or "iPhone" in profile.user_agent:
             assert result.device is not None

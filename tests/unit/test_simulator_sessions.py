@@ -16,8 +16,12 @@ from video_insights.simulate.catalog import Catalog, Entry, build_catalog
 from video_insights.simulate.sessions import ViewerHome, ViewingSession
 
 E = EventType
-QUARTILES = (E.PLAY_REACHED_25_PERCENT, E.PLAY_REACHED_50_PERCENT, E.PLAY_REACHED_75_PERCENT,
-             E.PLAY_REACHED_100_PERCENT)
+QUARTILES = (
+    E.PLAY_REACHED_25_PERCENT,
+    E.PLAY_REACHED_50_PERCENT,
+    E.PLAY_REACHED_75_PERCENT,
+    E.PLAY_REACHED_100_PERCENT,
+)
 Session = list[tuple[int, dict[str, Any]]]  # (receivedAt ms, beacon)
 
 
@@ -67,8 +71,7 @@ def plays(session: Session) -> list[Session]:
     return result
 
 
-def test_sessions_are_time_ordered_and_start_with_an_impression(
-        sessions: list[Session]) -> None:
+def test_sessions_are_time_ordered_and_start_with_an_impression(sessions: list[Session]) -> None:
     for session in sessions:
         times = [received for received, _ in session]
         assert all(a < b for a, b in pairwise(times))
@@ -84,7 +87,8 @@ def test_sessions_are_time_ordered_and_start_with_an_impression(
 
 
 def test_event_index_counts_up_and_restarts_only_where_kava_restarts_it(
-        sessions: list[Session]) -> None:
+    sessions: list[Session],
+) -> None:
     restarts: Counter[str] = Counter()
     for session in sessions:
         for (t0, before), (t1, after) in pairwise(session):
@@ -115,8 +119,7 @@ def test_play_time_sum_never_decreases_within_a_kava_session(sessions: list[Sess
             assert buffers == sorted(buffers)
 
 
-def test_view_right_after_play_then_every_10_seconds_of_playback(
-        sessions: list[Session]) -> None:
+def test_view_right_after_play_then_every_10_seconds_of_playback(sessions: list[Session]) -> None:
     checked = 0
     for session in sessions:
         for index, (_, beacon) in enumerate(session):
@@ -143,7 +146,8 @@ def test_view_right_after_play_then_every_10_seconds_of_playback(
 
 
 def test_playhead_moves_with_play_time_and_speed(
-        sessions: list[Session], entries: dict[str, Entry]) -> None:
+    sessions: list[Session], entries: dict[str, Entry]
+) -> None:
     """Between two beacons with no seek between, position advances by play time x speed, so
     each VIEW's [position - d * speed, position] is what was watched (metrics.md)."""
     checked = 0
@@ -169,7 +173,8 @@ def test_playhead_moves_with_play_time_and_speed(
 
 
 def test_quartiles_once_per_play_in_order_at_the_right_position(
-        sessions: list[Session], entries: dict[str, Entry]) -> None:
+    sessions: list[Session], entries: dict[str, Entry]
+) -> None:
     reached: Counter[int] = Counter()
     count = 0
     for session in sessions:
@@ -213,7 +218,7 @@ def test_errors_exits_and_unplayed_impressions(sessions: list[Session]) -> None:
             if event == E.ERROR:
                 positions[beacon["errorPosition"]] += 1
                 before = [b["eventType"] for _, b in session[:index]]
-                since_load = before[len(before) - before[::-1].index(E.IMPRESSION):]
+                since_load = before[len(before) - before[::-1].index(E.IMPRESSION) :]
                 if beacon["errorPosition"] == 3:
                     assert E.PLAY_REQUEST not in since_load
                 elif beacon["errorPosition"] == 1:
@@ -221,7 +226,7 @@ def test_errors_exits_and_unplayed_impressions(sessions: list[Session]) -> None:
                 else:
                     assert E.PLAY in since_load
             if event == E.IMPRESSION:
-                rest = [b["eventType"] for _, b in session[index + 1:]]
+                rest = [b["eventType"] for _, b in session[index + 1 :]]
                 upto = rest[: rest.index(E.IMPRESSION)] if E.IMPRESSION in rest else rest
                 if not upto:
                     outcomes["impression only"] += 1
@@ -281,7 +286,8 @@ def covered_segments(play: Session, duration: float) -> set[int]:
 
 
 def test_watched_intervals_of_straight_plays_match_the_quartiles(
-        sessions: list[Session], entries: dict[str, Entry]) -> None:
+    sessions: list[Session], entries: dict[str, Entry]
+) -> None:
     """Plays watched straight through (no seek, speed change or idle reset) cover exactly the
     segments up to where they stopped: all 100 when they reached the end."""
     full = partial = 0
@@ -289,9 +295,14 @@ def test_watched_intervals_of_straight_plays_match_the_quartiles(
         for play in plays(session):
             events = [b["eventType"] for _, b in play]
             beacon = play[0][1]
-            if (beacon["playbackType"] != "vod" or E.SEEK in events or E.SPEED in events
-                    or E.ERROR in events or any(b["eventIndex"] == 1 for _, b in play)
-                    or E.REPLAY in events):
+            if (
+                beacon["playbackType"] != "vod"
+                or E.SEEK in events
+                or E.SPEED in events
+                or E.ERROR in events
+                or any(b["eventIndex"] == 1 for _, b in play)
+                or E.REPLAY in events
+            ):
                 continue
             duration = entries[beacon["entryId"]].duration_ms / 1000
             covered = covered_segments(play, duration)
@@ -300,7 +311,6 @@ def test_watched_intervals_of_straight_plays_match_the_quartiles(
                 full += 1
             else:
                 furthest = max(b["position"] for _, b in play if "playTimeSum" in b)
-                assert covered == {k for k in range(100)
-                                   if (k + 0.5) * duration / 100 <= furthest}
+                assert covered == {k for k in range(100) if (k + 0.5) * duration / 100 <= furthest}
                 partial += 1
     assert full > 100 and partial > 100

@@ -18,8 +18,14 @@ from video_insights.quality.result import Check, QualityError, QualityResult
 if TYPE_CHECKING:
     from video_insights.quality.runner import validate, validate_landed, validate_marts
 
-__all__ = ["Check", "QualityError", "QualityResult", "validate", "validate_landed",
-           "validate_marts"]
+__all__ = [
+    "Check",
+    "QualityError",
+    "QualityResult",
+    "validate",
+    "validate_landed",
+    "validate_marts",
+]
 
 
 def __getattr__(name: str) -> Any:

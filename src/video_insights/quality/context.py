@@ -45,8 +45,7 @@ BATCH_DEFINITION = "whole_table"
 
 LANDED_CONNECTION = "duckdb:///${vi_quality_landed_db}?access_mode=read_only"
 MARTS_CONNECTION = (
-    "duckdb:///${vi_quality_build_db}?access_mode=read_only"
-    "&file_search_path=${vi_quality_lake_dir}"
+    "duckdb:///${vi_quality_build_db}?access_mode=read_only&file_search_path=${vi_quality_lake_dir}"
 )
 DATASOURCE_CONNECTIONS = {
     S.LANDED_DATASOURCE: LANDED_CONNECTION,
@@ -210,8 +209,7 @@ def _url_path(path: Path) -> str:
     return quote(str(Path(path).resolve()), safe="/")
 
 
-def open_context(warehouse: WarehousePaths, project_dir: Path = GX_PROJECT_DIR
-                 ) -> FileDataContext:
+def open_context(warehouse: WarehousePaths, project_dir: Path = GX_PROJECT_DIR) -> FileDataContext:
     """The checked-in file context, with its datasources pointing at ``warehouse``.
 
     Also installs :func:`enable_duckdb_persisted_connection`.
@@ -253,12 +251,25 @@ def build_landed_db(warehouse: WarehousePaths) -> Path:
         stale.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
-        _create_view(con, S.LANDED_BEACONS, warehouse.beacons, "*/*.parquet",
-                     hive=True, empty=_EMPTY_BEACONS)
-        _create_view(con, S.LANDED_MANIFEST, warehouse.manifest, "*.parquet",
-                     hive=False, empty=_EMPTY_MANIFEST)
-        _create_view(con, S.LANDED_QUARANTINE, warehouse.quarantine, "*.parquet",
-                     hive=False, empty=_EMPTY_QUARANTINE)
+        _create_view(
+            con, S.LANDED_BEACONS, warehouse.beacons, "*/*.parquet", hive=True, empty=_EMPTY_BEACONS
+        )
+        _create_view(
+            con,
+            S.LANDED_MANIFEST,
+            warehouse.manifest,
+            "*.parquet",
+            hive=False,
+            empty=_EMPTY_MANIFEST,
+        )
+        _create_view(
+            con,
+            S.LANDED_QUARANTINE,
+            warehouse.quarantine,
+            "*.parquet",
+            hive=False,
+            empty=_EMPTY_QUARANTINE,
+        )
         con.execute("checkpoint")
     finally:
         con.close()
@@ -283,8 +294,9 @@ _EMPTY_QUARANTINE = (
 )
 
 
-def _create_view(con: Any, name: str, directory: Path, pattern: str, *, hive: bool,
-                 empty: str) -> None:
+def _create_view(
+    con: Any, name: str, directory: Path, pattern: str, *, hive: bool, empty: str
+) -> None:
     if any(directory.glob(pattern)):
         options = ", hive_partitioning = true" if hive else ""
         path = str(directory / pattern).replace("'", "''")
@@ -389,8 +401,9 @@ def _write_objects(context: FileDataContext) -> list[str]:
         ):
             continue
         if suite is None:
-            suite = context.suites.add(gx.ExpectationSuite(
-                name=spec.name, meta={"group": spec.group, "table": spec.table}))
+            suite = context.suites.add(
+                gx.ExpectationSuite(name=spec.name, meta={"group": spec.group, "table": spec.table})
+            )
         for old in list(suite.expectations):
             suite.delete_expectation(old)
         for expectation in expectations:
@@ -406,10 +419,16 @@ def _write_objects(context: FileDataContext) -> list[str]:
             continue
         except Exception:
             pass
-        batch_definition = (context.data_sources.get(spec.datasource)
-                            .get_asset(spec.table).get_batch_definition(BATCH_DEFINITION))
-        context.validation_definitions.add(gx.ValidationDefinition(
-            name=spec.name, data=batch_definition, suite=context.suites.get(spec.name)))
+        batch_definition = (
+            context.data_sources.get(spec.datasource)
+            .get_asset(spec.table)
+            .get_batch_definition(BATCH_DEFINITION)
+        )
+        context.validation_definitions.add(
+            gx.ValidationDefinition(
+                name=spec.name, data=batch_definition, suite=context.suites.get(spec.name)
+            )
+        )
         changed.append(f"validation definition {spec.name}")
     for group in (S.LANDED_GROUP, S.MARTS_GROUP):
         names = [spec.name for spec in S.specs_of(group)]
@@ -420,11 +439,13 @@ def _write_objects(context: FileDataContext) -> list[str]:
             context.checkpoints.delete(group)
         except Exception:
             pass
-        context.checkpoints.add(gx.Checkpoint(
-            name=group,
-            validation_definitions=[context.validation_definitions.get(n) for n in names],
-            result_format="SUMMARY",
-        ))
+        context.checkpoints.add(
+            gx.Checkpoint(
+                name=group,
+                validation_definitions=[context.validation_definitions.get(n) for n in names],
+                result_format="SUMMARY",
+            )
+        )
         changed.append(f"checkpoint {group}")
     return changed
 
@@ -471,6 +492,7 @@ def _stale_objects(context: FileDataContext) -> list[str]:
             stale.append(f"checkpoint {group}")
             continue
         if [vd.name for vd in checkpoint.validation_definitions] != [
-                spec.name for spec in S.specs_of(group)]:
+            spec.name for spec in S.specs_of(group)
+        ]:
             stale.append(f"checkpoint {group}")
     return stale

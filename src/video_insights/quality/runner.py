@@ -29,8 +29,9 @@ SAMPLE_SIZE = 20  # values kept from GX's partial_unexpected_list
 DETAIL_ROWS = 5  # offending rows fetched for a failed query check
 
 
-def validate(warehouse: WarehousePaths | Path | str, run_day: date | None = None, *,
-             data_docs: bool = True) -> QualityResult:
+def validate(
+    warehouse: WarehousePaths | Path | str, run_day: date | None = None, *, data_docs: bool = True
+) -> QualityResult:
     """Run the ``landed_batch`` and ``marts`` checks; write one record for both.
 
     ``run_day`` is only recorded (the checks cover everything landed and built). With
@@ -41,20 +42,26 @@ def validate(warehouse: WarehousePaths | Path | str, run_day: date | None = None
     return _validate(warehouse, (S.LANDED_GROUP, S.MARTS_GROUP), run_day, data_docs)
 
 
-def validate_landed(warehouse: WarehousePaths | Path | str, run_day: date | None = None, *,
-                    data_docs: bool = False) -> QualityResult:
+def validate_landed(
+    warehouse: WarehousePaths | Path | str, run_day: date | None = None, *, data_docs: bool = False
+) -> QualityResult:
     """The ``landed_batch`` checks on the lake: required fields, codes, manifest counts, no IP."""
     return _validate(warehouse, (S.LANDED_GROUP,), run_day, data_docs)
 
 
-def validate_marts(warehouse: WarehousePaths | Path | str, run_day: date | None = None, *,
-                   data_docs: bool = False) -> QualityResult:
+def validate_marts(
+    warehouse: WarehousePaths | Path | str, run_day: date | None = None, *, data_docs: bool = False
+) -> QualityResult:
     """The ``marts`` checks on the build DB (read-only): reconciliation, bounds, funnels."""
     return _validate(warehouse, (S.MARTS_GROUP,), run_day, data_docs)
 
 
-def _validate(warehouse: WarehousePaths | Path | str, groups: tuple[str, ...],
-              run_day: date | None, data_docs: bool) -> QualityResult:
+def _validate(
+    warehouse: WarehousePaths | Path | str,
+    groups: tuple[str, ...],
+    run_day: date | None,
+    data_docs: bool,
+) -> QualityResult:
     paths = warehouse if isinstance(warehouse, WarehousePaths) else WarehousePaths.at(warehouse)
     context = _open(paths)
     try:
@@ -85,8 +92,13 @@ def _release(context: FileDataContext) -> None:
     release_connections(context)
 
 
-def _finish(result: QualityResult, context: FileDataContext, warehouse: WarehousePaths,
-            run_day: date | None, data_docs: bool) -> QualityResult:
+def _finish(
+    result: QualityResult,
+    context: FileDataContext,
+    warehouse: WarehousePaths,
+    run_day: date | None,
+    data_docs: bool,
+) -> QualityResult:
     result.warehouse = str(warehouse.root)
     result.run_day = run_day.isoformat() if run_day is not None else None
     if data_docs:
@@ -105,8 +117,7 @@ def _finish(result: QualityResult, context: FileDataContext, warehouse: Warehous
     return result
 
 
-def _run_group(context: FileDataContext, warehouse: WarehousePaths, group: str
-               ) -> QualityResult:
+def _run_group(context: FileDataContext, warehouse: WarehousePaths, group: str) -> QualityResult:
     from great_expectations.core.run_identifier import RunIdentifier
 
     started_at = datetime.now(UTC)
@@ -119,8 +130,9 @@ def _run_group(context: FileDataContext, warehouse: WarehousePaths, group: str
         ready, pre = _prepare_marts(warehouse)
     checks += pre
     prepared = time.perf_counter()
-    run_id = RunIdentifier(run_name=f"quality-{group}-{started_at:%Y%m%dT%H%M%SZ}",
-                           run_time=started_at)
+    run_id = RunIdentifier(
+        run_name=f"quality-{group}-{started_at:%Y%m%dT%H%M%SZ}", run_time=started_at
+    )
     for spec in specs:
         if spec.table not in ready:
             continue
@@ -129,14 +141,23 @@ def _run_group(context: FileDataContext, warehouse: WarehousePaths, group: str
             suite_result = definition.run(result_format="SUMMARY", run_id=run_id)
         except Exception as error:  # a broken batch: report it as a failed check, go on
             log.exception("GX validation %s failed to run", spec.name)
-            checks.append(Check(
-                suite=group, name=f"{spec.table}.validated", success=False, observed=None,
-                expected="the suite runs", unexpected_count=None,
-                message=f"GX could not validate {spec.table}: {error}", table=spec.table,
-                exception=f"{type(error).__name__}: {error}"))
+            checks.append(
+                Check(
+                    suite=group,
+                    name=f"{spec.table}.validated",
+                    success=False,
+                    observed=None,
+                    expected="the suite runs",
+                    unexpected_count=None,
+                    message=f"GX could not validate {spec.table}: {error}",
+                    table=spec.table,
+                    exception=f"{type(error).__name__}: {error}",
+                )
+            )
             continue
-        order = {(e.meta or {}).get("check"): i
-                 for i, e in enumerate(definition.suite.expectations)}
+        order = {
+            (e.meta or {}).get("check"): i for i, e in enumerate(definition.suite.expectations)
+        }
         suite_checks = [_to_check(group, spec, item, context) for item in suite_result.results]
         checks += sorted(suite_checks, key=lambda c: order.get(c.name, len(order)))
     finished = time.perf_counter()
@@ -159,11 +180,19 @@ def _prepare_landed(warehouse: WarehousePaths) -> tuple[set[str], list[Check]]:
     try:
         build_landed_db(warehouse)
     except Exception as error:
-        return set(), [Check(
-            suite=S.LANDED_GROUP, name=f"{S.LANDED_BEACONS}.readable", success=False,
-            observed=None, expected="the lake's Parquet files are readable",
-            unexpected_count=None, message=f"cannot read the lake: {error}",
-            table=S.LANDED_BEACONS, exception=f"{type(error).__name__}: {error}")]
+        return set(), [
+            Check(
+                suite=S.LANDED_GROUP,
+                name=f"{S.LANDED_BEACONS}.readable",
+                success=False,
+                observed=None,
+                expected="the lake's Parquet files are readable",
+                unexpected_count=None,
+                message=f"cannot read the lake: {error}",
+                table=S.LANDED_BEACONS,
+                exception=f"{type(error).__name__}: {error}",
+            )
+        ]
     return {S.LANDED_BEACONS, S.LANDED_QUARANTINE}, []
 
 
@@ -174,10 +203,17 @@ def _prepare_marts(warehouse: WarehousePaths) -> tuple[set[str], list[Check]]:
     group = S.MARTS_GROUP
     path = warehouse.build_db
     if not path.exists():
-        return set(), [Check(
-            suite=group, name="build_db.present", success=False, observed=None,
-            expected=str(path), unexpected_count=None,
-            message=f"no build DB at {path} (has dbt build run?)")]
+        return set(), [
+            Check(
+                suite=group,
+                name="build_db.present",
+                success=False,
+                observed=None,
+                expected=str(path),
+                unexpected_count=None,
+                message=f"no build DB at {path} (has dbt build run?)",
+            )
+        ]
     try:
         con = duckdb.connect(str(path), read_only=True)
         try:
@@ -188,11 +224,18 @@ def _prepare_marts(warehouse: WarehousePaths) -> tuple[set[str], list[Check]]:
         finally:
             con.close()
     except Exception as error:
-        return set(), [Check(
-            suite=group, name="build_db.readable", success=False, observed=None,
-            expected="opens read-only", unexpected_count=None,
-            message=f"cannot open {path} read-only: {error}",
-            exception=f"{type(error).__name__}: {error}")]
+        return set(), [
+            Check(
+                suite=group,
+                name="build_db.readable",
+                success=False,
+                observed=None,
+                expected="opens read-only",
+                unexpected_count=None,
+                message=f"cannot open {path} read-only: {error}",
+                exception=f"{type(error).__name__}: {error}",
+            )
+        ]
     columns: dict[str, set[str]] = {}
     for table, column in rows:
         columns.setdefault(table, set()).add(column)
@@ -209,12 +252,18 @@ def _prepare_marts(warehouse: WarehousePaths) -> tuple[set[str], list[Check]]:
             message = f"table {table} is missing from the build DB"
         else:
             message = f"{table} lacks column(s) {', '.join(missing or [])}"
-        checks.append(Check(
-            suite=group, name=f"{table}.columns_present", success=ok,
-            observed="table missing" if present is None else (missing or []),
-            expected=f"columns {', '.join(relied)}", unexpected_count=None if ok else
-            (len(relied) if missing is None else len(missing)),
-            message=message, table=table))
+        checks.append(
+            Check(
+                suite=group,
+                name=f"{table}.columns_present",
+                success=ok,
+                observed="table missing" if present is None else (missing or []),
+                expected=f"columns {', '.join(relied)}",
+                unexpected_count=None if ok else (len(relied) if missing is None else len(missing)),
+                message=message,
+                table=table,
+            )
+        )
     return ready, checks
 
 
@@ -264,9 +313,16 @@ def _to_check(group: str, spec: S.SuiteSpec, item: Any, context: FileDataContext
     else:
         message = _format(meta.get("message") or f"{name} failed", fields)
     return Check(
-        suite=group, name=name, success=success, observed=_jsonable(observed),
-        expected=expected, unexpected_count=unexpected_count, message=message,
-        table=spec.table, expectation_type=kind, exception=exception,
+        suite=group,
+        name=name,
+        success=success,
+        observed=_jsonable(observed),
+        expected=expected,
+        unexpected_count=unexpected_count,
+        message=message,
+        table=spec.table,
+        expectation_type=kind,
+        exception=exception,
     )
 
 
@@ -280,8 +336,7 @@ def _exception_message(info: Any) -> str | None:
     return None
 
 
-def _fetch_rows(context: FileDataContext, spec: S.SuiteSpec, query: str
-                ) -> list[dict[str, Any]]:
+def _fetch_rows(context: FileDataContext, spec: S.SuiteSpec, query: str) -> list[dict[str, Any]]:
     """The first offending rows of a failed query check (GX's SUMMARY omits them)."""
     import sqlalchemy as sa
 

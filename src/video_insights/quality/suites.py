@@ -72,10 +72,26 @@ FCT_BANDWIDTH = "fct_daily_entry_bandwidth"
 DIM_CHARGEBACK = "dim_entry_chargeback_categories"
 # Tables with a suite (fct_qoe_plays and int_watched_intervals are only read by other suites'
 # queries: they are in RELIED_COLUMNS, so their presence is checked, but have no suite).
-MARTS_TABLES = (INT_BEACONS_DEDUPED, FCT_PLAYS, FCT_DAILY, RPT_HIGHLIGHTS, RPT_DROPOFF,
-                RPT_TOP_CONTENT, RPT_MAP_OVERLAY, RPT_PLATFORMS, RPT_SYNDICATION, FCT_QOE,
-                FCT_LIVE_MINUTES, FCT_SEGMENTS, RPT_QOE, RPT_USAGE, FCT_DAILY_USAGE,
-                FCT_BANDWIDTH, DIM_CHARGEBACK, RPT_USAGE_BY_CATEGORY)
+MARTS_TABLES = (
+    INT_BEACONS_DEDUPED,
+    FCT_PLAYS,
+    FCT_DAILY,
+    RPT_HIGHLIGHTS,
+    RPT_DROPOFF,
+    RPT_TOP_CONTENT,
+    RPT_MAP_OVERLAY,
+    RPT_PLATFORMS,
+    RPT_SYNDICATION,
+    FCT_QOE,
+    FCT_LIVE_MINUTES,
+    FCT_SEGMENTS,
+    RPT_QOE,
+    RPT_USAGE,
+    FCT_DAILY_USAGE,
+    FCT_BANDWIDTH,
+    DIM_CHARGEBACK,
+    RPT_USAGE_BY_CATEGORY,
+)
 
 PLAY = int(contract.EventType.PLAY)
 
@@ -96,25 +112,46 @@ IP_COLUMN_NAMES = ("ipaddress", "ip_address", "ip", "client_ip", "remote_addr")
 
 # The additive parts of fct_daily_entry_viewer_metrics (docs/design.md).
 FCT_DAILY_ADDITIVE = (
-    "count_loads", "count_play_requested", "count_plays", "count_plays_25", "count_plays_50",
-    "count_plays_75", "count_plays_100", "sum_view_period_secs", "sum_covered_segments",
-    "sum_time_viewed_secs", "count_viral", "count_download", "count_report_submitted",
-    "count_captions", "count_speed", "count_info", "count_related_selected", "count_fullscreen",
+    "count_loads",
+    "count_play_requested",
+    "count_plays",
+    "count_plays_25",
+    "count_plays_50",
+    "count_plays_75",
+    "count_plays_100",
+    "sum_view_period_secs",
+    "sum_covered_segments",
+    "sum_time_viewed_secs",
+    "count_viral",
+    "count_download",
+    "count_report_submitted",
+    "count_captions",
+    "count_speed",
+    "count_info",
+    "count_related_selected",
+    "count_fullscreen",
 )
 FUNNEL = ("count_plays_25", "count_plays_50", "count_plays_75", "count_plays_100")
 
 # The usage measures that can never be negative (docs/reports/category.md).
 USAGE_MONTHLY_MEASURES = (
-    "bandwidth_gb", "sum_view_period", "storage_gb", "transcoding_minutes",
-    "bandwidth_allowance_used_rate", "storage_allowance_used_rate",
+    "bandwidth_gb",
+    "sum_view_period",
+    "storage_gb",
+    "transcoding_minutes",
+    "bandwidth_allowance_used_rate",
+    "storage_allowance_used_rate",
     "transcoding_allowance_used_rate",
 )
 DAILY_USAGE_MEASURES = ("storage_gb", "transcoding_minutes")
 # The measures of rpt_usage_by_category_monthly that add up to rpt_usage_monthly per partner-month.
 USAGE_BY_CATEGORY_MEASURES = ("bandwidth_gb", "sum_view_period")
 BANDWIDTH_MEASURES = (
-    "count_view_beacons_with_bitrate", "count_view_beacons_without_bitrate",
-    "sum_delivered_secs", "sum_unmeasured_secs", "sum_delivered_kilobits",
+    "count_view_beacons_with_bitrate",
+    "count_view_beacons_without_bitrate",
+    "sum_delivered_secs",
+    "sum_unmeasured_secs",
+    "sum_delivered_kilobits",
 )
 # The QOE ratios of rpt_qoe_daily checked against thresholds.yml bounds.
 QOE_RATIOS = ("ebvs_ratio", "avg_session_error_rate", "avg_buffer_time")
@@ -124,89 +161,148 @@ QOE_RATIOS = ("ebvs_ratio", "avg_session_error_rate", "avg_buffer_time")
 # dbt models.
 RELIED_COLUMNS: dict[str, dict[str, str]] = {
     INT_BEACONS_DEDUPED: {
-        "beacon_id": "varchar", "event_type": "bigint", "partner_id": "bigint",
-        "report_date": "date", "partner_timezone": "varchar", "received_at": "timestamp",
+        "beacon_id": "varchar",
+        "event_type": "bigint",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "partner_timezone": "varchar",
+        "received_at": "timestamp",
         "playback_type": "varchar",
     },
     FCT_PLAYS: {"play_id": "varchar", "partner_id": "bigint", "report_date": "date"},
     "int_beacon_partitions_set_aside": {"event_date": "date", "source_file_sha256": "varchar"},
     FCT_DAILY: {
-        "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
-        "user_id": "varchar", "playback_type": "varchar",
-        **{column: ("double" if column.startswith("sum_") else "bigint")
-           for column in FCT_DAILY_ADDITIVE},
+        "partner_id": "bigint",
+        "report_date": "date",
+        "entry_id": "varchar",
+        "user_id": "varchar",
+        "playback_type": "varchar",
+        **{
+            column: ("double" if column.startswith("sum_") else "bigint")
+            for column in FCT_DAILY_ADDITIVE
+        },
     },
     RPT_HIGHLIGHTS: {
-        "partner_id": "bigint", "report_date": "date", "count_plays": "bigint",
-        "unique_known_users": "bigint", "sum_view_period": "double",
-        "load_play_ratio": "double", "avg_view_drop_off": "double",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "count_plays": "bigint",
+        "unique_known_users": "bigint",
+        "sum_view_period": "double",
+        "load_play_ratio": "double",
+        "avg_view_drop_off": "double",
         "avg_completion_rate": "double",
     },
     RPT_DROPOFF: {
-        "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
-        "count_plays": "bigint", **{column: "bigint" for column in FUNNEL},
+        "partner_id": "bigint",
+        "report_date": "date",
+        "entry_id": "varchar",
+        "count_plays": "bigint",
+        **{column: "bigint" for column in FUNNEL},
         "play_through_ratio": "double",
     },
     RPT_TOP_CONTENT: {
-        "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
-        "count_plays": "bigint", "unique_known_users": "bigint", "sum_view_period": "double",
-        "load_play_ratio": "double", "avg_view_drop_off": "double",
-        "avg_completion_rate": "double", "engagement_ranking": "double",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "entry_id": "varchar",
+        "count_plays": "bigint",
+        "unique_known_users": "bigint",
+        "sum_view_period": "double",
+        "load_play_ratio": "double",
+        "avg_view_drop_off": "double",
+        "avg_completion_rate": "double",
+        "engagement_ranking": "double",
     },
     RPT_MAP_OVERLAY: {
-        "partner_id": "bigint", "report_date": "date", "country": "varchar",
-        "region": "varchar", "city": "varchar", "count_plays": "bigint",
-        "plays_distribution": "double", "unique_known_users": "bigint",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "country": "varchar",
+        "region": "varchar",
+        "city": "varchar",
+        "count_plays": "bigint",
+        "plays_distribution": "double",
+        "unique_known_users": "bigint",
     },
     RPT_PLATFORMS: {
-        "partner_id": "bigint", "report_date": "date", "device": "varchar", "os": "varchar",
-        "browser": "varchar", "count_plays": "bigint", "plays_distribution": "double",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "device": "varchar",
+        "os": "varchar",
+        "browser": "varchar",
+        "count_plays": "bigint",
+        "plays_distribution": "double",
         "unique_known_users": "bigint",
     },
     RPT_SYNDICATION: {
-        "partner_id": "bigint", "report_date": "date", "domain": "varchar",
-        "canonical_url": "varchar", "count_plays": "bigint", "plays_distribution": "double",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "domain": "varchar",
+        "canonical_url": "varchar",
+        "count_plays": "bigint",
+        "plays_distribution": "double",
         "unique_played_videos": "bigint",
     },
     FCT_QOE: {
-        "partner_id": "bigint", "report_date": "date", "playback_type": "varchar",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "playback_type": "varchar",
         "count_plays": "bigint",
     },
     FCT_QOE_PLAYS: {"play_id": "varchar", "partner_id": "bigint", "report_date": "date"},
     FCT_LIVE_MINUTES: {"partner_id": "bigint", "report_date": "date", "count_plays": "bigint"},
     FCT_SEGMENTS: {
-        "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
-        "first_segment": "bigint", "last_segment": "bigint", "count_viewers": "bigint",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "entry_id": "varchar",
+        "first_segment": "bigint",
+        "last_segment": "bigint",
+        "count_viewers": "bigint",
     },
     INT_WATCHED_INTERVALS: {
-        "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
-        "first_segment": "bigint", "last_segment": "bigint",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "entry_id": "varchar",
+        "first_segment": "bigint",
+        "last_segment": "bigint",
     },
     RPT_QOE: {
-        "partner_id": "bigint", "report_date": "date", "device": "varchar",
-        "count_plays": "bigint", "p50_join_time": "double", "p95_join_time": "double",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "device": "varchar",
+        "count_plays": "bigint",
+        "p50_join_time": "double",
+        "p95_join_time": "double",
         **{column: "double" for column in QOE_RATIOS},
     },
     RPT_USAGE: {
-        "partner_id": "bigint", "report_month": "date",
+        "partner_id": "bigint",
+        "report_month": "date",
         **{column: "double" for column in USAGE_MONTHLY_MEASURES},
     },
     FCT_DAILY_USAGE: {
-        "partner_id": "bigint", "report_date": "date",
+        "partner_id": "bigint",
+        "report_date": "date",
         **{column: "double" for column in DAILY_USAGE_MEASURES},
     },
     FCT_BANDWIDTH: {
-        "partner_id": "bigint", "report_date": "date", "entry_id": "varchar",
+        "partner_id": "bigint",
+        "report_date": "date",
+        "entry_id": "varchar",
         "playback_type": "varchar",
-        **{column: ("bigint" if column.startswith("count_") else "double")
-           for column in BANDWIDTH_MEASURES},
+        **{
+            column: ("bigint" if column.startswith("count_") else "double")
+            for column in BANDWIDTH_MEASURES
+        },
     },
     DIM_CHARGEBACK: {
-        "partner_id": "bigint", "entry_id": "varchar", "category_id": "varchar",
+        "partner_id": "bigint",
+        "entry_id": "varchar",
+        "category_id": "varchar",
         "chargeback_share": "double",
     },
     RPT_USAGE_BY_CATEGORY: {
-        "partner_id": "bigint", "report_month": "date", "category_id": "varchar",
+        "partner_id": "bigint",
+        "report_month": "date",
+        "category_id": "varchar",
         **{column: "double" for column in USAGE_BY_CATEGORY_MEASURES},
     },
 }
@@ -225,8 +321,10 @@ class SuiteSpec:
 SUITE_SPECS: tuple[SuiteSpec, ...] = (
     SuiteSpec(LANDED_GROUP, LANDED_GROUP, LANDED_DATASOURCE, LANDED_BEACONS),
     SuiteSpec(f"{LANDED_GROUP}.quarantine", LANDED_GROUP, LANDED_DATASOURCE, LANDED_QUARANTINE),
-    *(SuiteSpec(f"{MARTS_GROUP}.{table}", MARTS_GROUP, MARTS_DATASOURCE, table)
-      for table in MARTS_TABLES),
+    *(
+        SuiteSpec(f"{MARTS_GROUP}.{table}", MARTS_GROUP, MARTS_DATASOURCE, table)
+        for table in MARTS_TABLES
+    ),
 )
 
 
@@ -279,21 +377,26 @@ def _not_null(table: str, column: str) -> Expectation:
     return gx.expectations.ExpectColumnValuesToNotBeNull(
         column=column,
         meta=_meta(
-            f"{table}.{column}_not_null", f"{column} not null", "0 nulls",
+            f"{table}.{column}_not_null",
+            f"{column} not null",
+            "0 nulls",
             f"{column} is NULL in {{unexpected_count}} of {{element_count}} {table} rows",
         ),
     )
 
 
-def _in_set(table: str, column: str, values: list[Any], what: str,
-            expected: str | None = None) -> Expectation:
+def _in_set(
+    table: str, column: str, values: list[Any], what: str, expected: str | None = None
+) -> Expectation:
     import great_expectations as gx
 
     return gx.expectations.ExpectColumnValuesToBeInSet(
         column=column,
         value_set=values,
         meta=_meta(
-            f"{table}.{column}_known", f"{column} {what}", expected or f"one of {values}",
+            f"{table}.{column}_known",
+            f"{column} {what}",
+            expected or f"one of {values}",
             f"{column} not {what} in {{unexpected_count}} {table} rows, e.g. {{sample}}",
         ),
     )
@@ -308,7 +411,9 @@ def _between(table: str, column: str, bounds: dict[str, float | None]) -> Expect
         min_value=bounds.get("min"),
         max_value=bounds.get("max"),
         meta=_meta(
-            f"{table}.{column}_bounds", f"{column} {text}", text,
+            f"{table}.{column}_bounds",
+            f"{column} {text}",
+            text,
             f"{column} out of bounds ({text}) in {{unexpected_count}} of {{element_count}} "
             f"{table} rows, e.g. {{sample}}",
         ),
@@ -324,7 +429,9 @@ def _a_ge_b(table: str, column_a: str, column_b: str, check: str, title: str) ->
         column_B=column_b,
         or_equal=True,
         meta=_meta(
-            f"{table}.{check}", title, expected,
+            f"{table}.{check}",
+            title,
+            expected,
             f"{title}: {column_a} < {column_b} in {{unexpected_count}} of {{element_count}} "
             f"{table} rows, e.g. ({column_a}, {column_b}) = {{sample}}",
         ),
@@ -337,7 +444,9 @@ def _unique(table: str, column: str) -> Expectation:
     return gx.expectations.ExpectColumnValuesToBeUnique(
         column=column,
         meta=_meta(
-            f"{table}.{column}_unique", f"{column} unique (the grain)", "no duplicates",
+            f"{table}.{column}_unique",
+            f"{column} unique (the grain)",
+            "no duplicates",
             f"{column} not unique in {table}: {{unexpected_count}} rows share a value, "
             f"e.g. {{sample}}",
         ),
@@ -360,8 +469,9 @@ def _sql(query: str) -> str:
     return "\n".join([lines[0], *(line[indent:] for line in lines[1:])])
 
 
-def _reconcile(check: str, title: str, left: tuple[str, str, str], right: tuple[str, str, str],
-               tolerance: int) -> Expectation:
+def _reconcile(
+    check: str, title: str, left: tuple[str, str, str], right: tuple[str, str, str], tolerance: int
+) -> Expectation:
     """Two counts that must agree within ``tolerance``: each side is (column, label, SQL)."""
     (lcol, llabel, lsql), (rcol, rlabel, rsql) = left, right
     return _rows(
@@ -390,7 +500,7 @@ def _ratios_are_numbers(table: str, keys: str, columns: tuple[str, ...]) -> Expe
         f"{', '.join(columns)} never NULL or NaN (a zero denominator gives 0)",
         f"NULL or NaN ratio in {{unexpected_count}} {table} rows, e.g. {{row}}",
         f"""
-        select {keys}, {', '.join(columns)}
+        select {keys}, {", ".join(columns)}
         from {{batch}}
         where {predicate}
         """,
@@ -401,8 +511,9 @@ def _ratios_are_numbers(table: str, keys: str, columns: tuple[str, ...]) -> Expe
 # The suites
 
 
-def build_suite_expectations(thresholds: dict[str, Any] | None = None
-                             ) -> dict[str, list[Expectation]]:
+def build_suite_expectations(
+    thresholds: dict[str, Any] | None = None,
+) -> dict[str, list[Expectation]]:
     """Suite name -> its expectations, in order."""
     t = thresholds if thresholds is not None else load_thresholds()
     landed, marts = t["landed"], t["marts"]
@@ -427,27 +538,56 @@ def build_suite_expectations(thresholds: dict[str, Any] | None = None
         f"{MARTS_GROUP}.{RPT_DROPOFF}": _rpt_dropoff(bounds, min_plays),
         f"{MARTS_GROUP}.{RPT_TOP_CONTENT}": _rpt_top_content(bounds, min_plays),
         f"{MARTS_GROUP}.{RPT_MAP_OVERLAY}": _rpt_breakdown(
-            RPT_MAP_OVERLAY, ("country", "region", "city"), "countries", "unique_known_users",
-            report_types, bounds, tol, sum_tol),
+            RPT_MAP_OVERLAY,
+            ("country", "region", "city"),
+            "countries",
+            "unique_known_users",
+            report_types,
+            bounds,
+            tol,
+            sum_tol,
+        ),
         f"{MARTS_GROUP}.{RPT_PLATFORMS}": _rpt_breakdown(
-            RPT_PLATFORMS, ("device", "os", "browser"), "devices", "unique_known_users",
-            report_types, bounds, tol, sum_tol),
+            RPT_PLATFORMS,
+            ("device", "os", "browser"),
+            "devices",
+            "unique_known_users",
+            report_types,
+            bounds,
+            tol,
+            sum_tol,
+        ),
         f"{MARTS_GROUP}.{RPT_SYNDICATION}": _rpt_breakdown(
-            RPT_SYNDICATION, ("domain", "canonical_url"), "domains", "unique_played_videos",
-            report_types, bounds, tol, sum_tol),
+            RPT_SYNDICATION,
+            ("domain", "canonical_url"),
+            "domains",
+            "unique_played_videos",
+            report_types,
+            bounds,
+            tol,
+            sum_tol,
+        ),
         f"{MARTS_GROUP}.{FCT_QOE}": _fct_qoe(tol),
         f"{MARTS_GROUP}.{FCT_LIVE_MINUTES}": _fct_live_minutes(live_types, tol),
         f"{MARTS_GROUP}.{FCT_SEGMENTS}": _fct_segments(excess),
         f"{MARTS_GROUP}.{RPT_QOE}": _rpt_qoe(bounds),
-        f"{MARTS_GROUP}.{RPT_USAGE}": [_non_negative(
-            RPT_USAGE, "partner_id, report_month", USAGE_MONTHLY_MEASURES, "usage")],
-        f"{MARTS_GROUP}.{FCT_DAILY_USAGE}": [_non_negative(
-            FCT_DAILY_USAGE, "partner_id, report_date", DAILY_USAGE_MEASURES, "usage")],
-        f"{MARTS_GROUP}.{FCT_BANDWIDTH}": [_non_negative(
-            FCT_BANDWIDTH, "partner_id, report_date, entry_id, playback_type",
-            BANDWIDTH_MEASURES, "usage")],
-        f"{MARTS_GROUP}.{DIM_CHARGEBACK}": _dim_chargeback(bounds, share_tol, report_types,
-                                                           category_plays_tol),
+        f"{MARTS_GROUP}.{RPT_USAGE}": [
+            _non_negative(RPT_USAGE, "partner_id, report_month", USAGE_MONTHLY_MEASURES, "usage")
+        ],
+        f"{MARTS_GROUP}.{FCT_DAILY_USAGE}": [
+            _non_negative(FCT_DAILY_USAGE, "partner_id, report_date", DAILY_USAGE_MEASURES, "usage")
+        ],
+        f"{MARTS_GROUP}.{FCT_BANDWIDTH}": [
+            _non_negative(
+                FCT_BANDWIDTH,
+                "partner_id, report_date, entry_id, playback_type",
+                BANDWIDTH_MEASURES,
+                "usage",
+            )
+        ],
+        f"{MARTS_GROUP}.{DIM_CHARGEBACK}": _dim_chargeback(
+            bounds, share_tol, report_types, category_plays_tol
+        ),
         f"{MARTS_GROUP}.{RPT_USAGE_BY_CATEGORY}": _rpt_usage_by_category(usage_tol),
     }
 
@@ -472,8 +612,13 @@ def _landed_beacons(landed: dict[str, Any]) -> list[Expectation]:
     ip_names = ", ".join(f"'{name}'" for name in IP_COLUMN_NAMES)
     return [
         *(_not_null(table, column) for column in required),
-        _in_set(table, "event_type", sorted(contract.EVENT_TYPES), "a known event code",
-                f"one of the {len(contract.EVENT_TYPES)} codes of contract.EVENT_TYPES"),
+        _in_set(
+            table,
+            "event_type",
+            sorted(contract.EVENT_TYPES),
+            "a known event code",
+            f"one of the {len(contract.EVENT_TYPES)} codes of contract.EVENT_TYPES",
+        ),
         _in_set(table, "playback_type", sorted(contract.PLAYBACK_TYPES), "vod/live/dvr"),
         _rows(
             f"{table}.rows_match_manifest",
@@ -530,8 +675,7 @@ def _landed_quarantine(landed: dict[str, Any]) -> list[Expectation]:
         _rows(
             f"{table}.rows_match_manifest",
             "quarantined rows reconcile with the manifest",
-            f"per landed file |rows in lake/quarantine - manifest quarantined_rows| "
-            f"<= {tolerance}",
+            f"per landed file |rows in lake/quarantine - manifest quarantined_rows| <= {tolerance}",
             "quarantined rows reconcile with the manifest: {unexpected_count} file(s) differ, "
             "e.g. {file_name} ({file_sha256}): manifest quarantined_rows="
             "{manifest_quarantined_rows} vs rows in lake/quarantine={quarantine_rows} "
@@ -571,19 +715,28 @@ def _int_beacons_deduped(tol: int) -> list[Expectation]:
         _reconcile(
             f"{table}.play_beacons_match_lake",
             "plays reconcile",
-            ("play_beacons", "PLAY beacons in int_beacons_deduped",
-             f"select count(*) from {{batch}} where event_type = {PLAY}"),
-            ("landed_play_beacons", "distinct landed PLAY beacon_ids",
-             f"select count(distinct beacon_id) from {TAKEN_IN_LAKE_BEACONS_SQL} "
-             f"where event_type = {PLAY}"),
+            (
+                "play_beacons",
+                "PLAY beacons in int_beacons_deduped",
+                f"select count(*) from {{batch}} where event_type = {PLAY}",
+            ),
+            (
+                "landed_play_beacons",
+                "distinct landed PLAY beacon_ids",
+                f"select count(distinct beacon_id) from {TAKEN_IN_LAKE_BEACONS_SQL} "
+                f"where event_type = {PLAY}",
+            ),
             tol,
         ),
         _reconcile(
             f"{table}.rows_match_lake",
             "beacons reconcile",
             ("deduped_beacons", "int_beacons_deduped", "select count(*) from {batch}"),
-            ("landed_beacons", "distinct landed beacon_ids",
-             f"select count(distinct beacon_id) from {TAKEN_IN_LAKE_BEACONS_SQL}"),
+            (
+                "landed_beacons",
+                "distinct landed beacon_ids",
+                f"select count(distinct beacon_id) from {TAKEN_IN_LAKE_BEACONS_SQL}",
+            ),
             tol,
         ),
     ]
@@ -597,15 +750,21 @@ def _fct_plays(tol: int) -> list[Expectation]:
             f"{table}.plays_match_play_beacons",
             "plays reconcile",
             ("fct_plays", "fct_plays", "select count(*) from {batch}"),
-            ("play_beacons", "PLAY beacons less duplicates",
-             f"select count(*) from {INT_BEACONS_DEDUPED} where event_type = {PLAY}"),
+            (
+                "play_beacons",
+                "PLAY beacons less duplicates",
+                f"select count(*) from {INT_BEACONS_DEDUPED} where event_type = {PLAY}",
+            ),
             tol,
         ),
         _reconcile(
             f"{table}.plays_match_daily_metrics",
             "plays reconcile",
-            ("daily_metrics_plays", f"{FCT_DAILY}.count_plays",
-             f"select coalesce(sum(count_plays), 0) from {FCT_DAILY}"),
+            (
+                "daily_metrics_plays",
+                f"{FCT_DAILY}.count_plays",
+                f"select coalesce(sum(count_plays), 0) from {FCT_DAILY}",
+            ),
             ("fct_plays", "fct_plays", "select count(*) from {batch}"),
             tol,
         ),
@@ -623,17 +782,22 @@ def _fct_daily(bounds: dict[str, dict[str, float | None]]) -> list[Expectation]:
             "every count_* and sum_* column >= 0",
             f"negative additive part in {{unexpected_count}} {table} rows, e.g. {{row}}",
             f"""
-            select {keys}, {', '.join(FCT_DAILY_ADDITIVE)}
+            select {keys}, {", ".join(FCT_DAILY_ADDITIVE)}
             from {{batch}}
-            where least({', '.join(FCT_DAILY_ADDITIVE)}) < 0
+            where least({", ".join(FCT_DAILY_ADDITIVE)}) < 0
             """,
         ),
     ]
 
 
 def _viewers_le_plays(table: str) -> Expectation:
-    return _a_ge_b(table, "count_plays", "unique_known_users", "unique_viewers_le_plays",
-                   "unique viewers <= plays")
+    return _a_ge_b(
+        table,
+        "count_plays",
+        "unique_known_users",
+        "unique_viewers_le_plays",
+        "unique viewers <= plays",
+    )
 
 
 # Quartile beacons count on the day they arrive (metrics.md), not on the day of their play. On a
@@ -666,36 +830,54 @@ complete_days as (
 )"""
 
 
-def _quartile_rows(keys: tuple[str, ...], columns: tuple[str, ...], where: str,
-                   min_plays: int, *, grouped: bool = False) -> str:
+def _quartile_rows(
+    keys: tuple[str, ...],
+    columns: tuple[str, ...],
+    where: str,
+    min_plays: int,
+    *,
+    grouped: bool = False,
+) -> str:
     """SQL: rows (or per-``keys`` sums) of complete partner-days with >= min_plays plays that
     fail ``where``."""
     if grouped:
-        select = ", ".join([*(f"r.{k}" for k in keys), "sum(r.count_plays) as count_plays",
-                            *(f"sum(r.{c}) as {c}" for c in columns)])
-        filters = [f"group by {', '.join(f'r.{k}' for k in keys)}",
-                   f"having sum(r.count_plays) >= {min_plays} and not ({where})"]
+        select = ", ".join(
+            [
+                *(f"r.{k}" for k in keys),
+                "sum(r.count_plays) as count_plays",
+                *(f"sum(r.{c}) as {c}" for c in columns),
+            ]
+        )
+        filters = [
+            f"group by {', '.join(f'r.{k}' for k in keys)}",
+            f"having sum(r.count_plays) >= {min_plays} and not ({where})",
+        ]
     else:
         select = ", ".join(f"r.{c}" for c in (*keys, "count_plays", *columns))
         filters = [f"where r.count_plays >= {min_plays} and not ({where})"]
-    return "\n".join([
-        "with",
-        COMPLETE_DAYS_CTE.strip(),
-        f"select {select}",
-        "from {batch} as r",
-        "inner join complete_days as d",
-        "    on r.partner_id = d.partner_id and r.report_date = d.report_date",
-        *filters,
-        f"order by {', '.join(f'r.{k}' for k in keys)}",
-    ])
+    return "\n".join(
+        [
+            "with",
+            COMPLETE_DAYS_CTE.strip(),
+            f"select {select}",
+            "from {batch} as r",
+            "inner join complete_days as d",
+            "    on r.partner_id = d.partner_id and r.report_date = d.report_date",
+            *filters,
+            f"order by {', '.join(f'r.{k}' for k in keys)}",
+        ]
+    )
 
 
-def _quartile_bounds(table: str, keys: tuple[str, ...], column: str,
-                     bounds: dict[str, float | None], min_plays: int) -> Expectation:
+def _quartile_bounds(
+    table: str, keys: tuple[str, ...], column: str, bounds: dict[str, float | None], min_plays: int
+) -> Expectation:
     text = _bound_text(bounds)
     low, high = bounds.get("min"), bounds.get("max")
-    conditions = [f"r.{column} >= {low}" if low is not None else "",
-                  f"r.{column} <= {high}" if high is not None else ""]
+    conditions = [
+        f"r.{column} >= {low}" if low is not None else "",
+        f"r.{column} <= {high}" if high is not None else "",
+    ]
     where = " and ".join(c for c in conditions if c) or "true"
     return _rows(
         f"{table}.{column}_bounds",
@@ -707,33 +889,32 @@ def _quartile_bounds(table: str, keys: tuple[str, ...], column: str,
     )
 
 
-def _rpt_highlights(bounds: dict[str, dict[str, float | None]], min_plays: int
-                    ) -> list[Expectation]:
+def _rpt_highlights(
+    bounds: dict[str, dict[str, float | None]], min_plays: int
+) -> list[Expectation]:
     table = RPT_HIGHLIGHTS
     keys = ("partner_id", "report_date")
     ratios = ("load_play_ratio", "avg_view_drop_off", "avg_completion_rate")
     return [
         _viewers_le_plays(table),
         _between(table, "load_play_ratio", bounds["load_play_ratio"]),
-        _quartile_bounds(table, keys, "avg_view_drop_off", bounds["avg_view_drop_off"],
-                         min_plays),
+        _quartile_bounds(table, keys, "avg_view_drop_off", bounds["avg_view_drop_off"], min_plays),
         _between(table, "avg_completion_rate", bounds["avg_completion_rate"]),
         _between(table, "sum_view_period", bounds["sum_view_period"]),
         _ratios_are_numbers(table, ", ".join(keys), ratios),
     ]
 
 
-def _rpt_top_content(bounds: dict[str, dict[str, float | None]], min_plays: int
-                     ) -> list[Expectation]:
+def _rpt_top_content(
+    bounds: dict[str, dict[str, float | None]], min_plays: int
+) -> list[Expectation]:
     table = RPT_TOP_CONTENT
     keys = ("partner_id", "report_date", "entry_id")
-    ratios = ("load_play_ratio", "avg_view_drop_off", "avg_completion_rate",
-              "engagement_ranking")
+    ratios = ("load_play_ratio", "avg_view_drop_off", "avg_completion_rate", "engagement_ranking")
     return [
         _viewers_le_plays(table),
         _between(table, "load_play_ratio", bounds["load_play_ratio"]),
-        _quartile_bounds(table, keys, "avg_view_drop_off", bounds["avg_view_drop_off"],
-                         min_plays),
+        _quartile_bounds(table, keys, "avg_view_drop_off", bounds["avg_view_drop_off"], min_plays),
         _between(table, "avg_completion_rate", bounds["avg_completion_rate"]),
         _between(table, "engagement_ranking", bounds["engagement_ranking"]),
         _between(table, "sum_view_period", bounds["sum_view_period"]),
@@ -741,14 +922,12 @@ def _rpt_top_content(bounds: dict[str, dict[str, float | None]], min_plays: int
     ]
 
 
-def _rpt_dropoff(bounds: dict[str, dict[str, float | None]], min_plays: int
-                 ) -> list[Expectation]:
+def _rpt_dropoff(bounds: dict[str, dict[str, float | None]], min_plays: int) -> list[Expectation]:
     table = RPT_DROPOFF
     keys = ("partner_id", "report_date", "entry_id")
     monotone = " and ".join(f"r.{a} >= r.{b}" for a, b in itertools.pairwise(FUNNEL))
     funnel_text = " >= ".join(FUNNEL)
-    counts = ("25%={count_plays_25} 50%={count_plays_50} 75%={count_plays_75} "
-              "100%={count_plays_100}")
+    counts = "25%={count_plays_25} 50%={count_plays_50} 75%={count_plays_75} 100%={count_plays_100}"
     return [
         _rows(
             f"{table}.funnel_rows_monotone",
@@ -765,13 +944,17 @@ def _rpt_dropoff(bounds: dict[str, dict[str, float | None]], min_plays: int
             f"per complete partner-day with >= {min_plays} plays: sums of {funnel_text}",
             f"funnel totals not monotone on {{unexpected_count}} partner-day(s), e.g. partner "
             f"{{partner_id}} on {{report_date}}: plays={{count_plays}} {counts}",
-            _quartile_rows(keys[:2], FUNNEL,
-                           " and ".join(f"sum(r.{a}) >= sum(r.{b})"
-                                        for a, b in itertools.pairwise(FUNNEL)),
-                           min_plays, grouped=True),
+            _quartile_rows(
+                keys[:2],
+                FUNNEL,
+                " and ".join(f"sum(r.{a}) >= sum(r.{b})" for a, b in itertools.pairwise(FUNNEL)),
+                min_plays,
+                grouped=True,
+            ),
         ),
-        _quartile_bounds(table, keys, "play_through_ratio", bounds["play_through_ratio"],
-                         min_plays),
+        _quartile_bounds(
+            table, keys, "play_through_ratio", bounds["play_through_ratio"], min_plays
+        ),
         _ratios_are_numbers(table, ", ".join(keys), ("play_through_ratio",)),
     ]
 
@@ -784,9 +967,16 @@ def _quoted(values: tuple[str, ...]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
 
 
-def _reconcile_by(check: str, title: str, keys: tuple[str, ...], left: tuple[str, str, str],
-                  right: tuple[str, str, str], tolerance: float, *,
-                  one_sided: bool = False) -> Expectation:
+def _reconcile_by(
+    check: str,
+    title: str,
+    keys: tuple[str, ...],
+    left: tuple[str, str, str],
+    right: tuple[str, str, str],
+    tolerance: float,
+    *,
+    one_sided: bool = False,
+) -> Expectation:
     """Two measures that must agree within ``tolerance`` per ``keys`` (a partner-day, ...).
 
     Each side is (column, label, SQL returning ``keys`` and ``column``); a key on one side only
@@ -798,7 +988,7 @@ def _reconcile_by(check: str, title: str, keys: tuple[str, ...], left: tuple[str
     diff = f"coalesce(l.{lcol}, 0) - coalesce(r.{rcol}, 0)"
     tol = _num(tolerance)
     failing = f"{diff} > {tol}" if one_sided else f"abs({diff}) > {tol}"
-    expected = (f"{lcol} - {rcol} <= {tol}" if one_sided else f"|{lcol} - {rcol}| <= {tol}")
+    expected = f"{lcol} - {rcol} <= {tol}" if one_sided else f"|{lcol} - {rcol}| <= {tol}"
     where = " ".join(f"{k} {{{k}}}" for k in keys)
     return _rows(
         check,
@@ -818,7 +1008,7 @@ def _reconcile_by(check: str, title: str, keys: tuple[str, ...], left: tuple[str
         from l
         full outer join r on {join}
         where {failing}
-        order by abs(diff) desc, {', '.join(keys)}
+        order by abs(diff) desc, {", ".join(keys)}
         """,
     )
 
@@ -827,13 +1017,22 @@ DAY = ("partner_id", "report_date")
 
 
 def _plays_by_day(table: str, column: str, where: str = "true") -> str:
-    return (f"select partner_id, report_date, sum(count_plays) as {column} "
-            f"from {table} where {where} group by all")
+    return (
+        f"select partner_id, report_date, sum(count_plays) as {column} "
+        f"from {table} where {where} group by all"
+    )
 
 
-def _rpt_breakdown(table: str, dims: tuple[str, ...], over: str, uniques: str,
-                   report_types: tuple[str, ...], bounds: dict[str, dict[str, float | None]],
-                   tol: int, sum_tol: float) -> list[Expectation]:
+def _rpt_breakdown(
+    table: str,
+    dims: tuple[str, ...],
+    over: str,
+    uniques: str,
+    report_types: tuple[str, ...],
+    bounds: dict[str, dict[str, float | None]],
+    tol: int,
+    sum_tol: float,
+) -> list[Expectation]:
     """MAP_OVERLAY / PLATFORMS / TOP_SYNDICATION: rows split a partner-day's plays."""
     keys = ", ".join((*DAY, *dims))
     return [
@@ -841,11 +1040,18 @@ def _rpt_breakdown(table: str, dims: tuple[str, ...], over: str, uniques: str,
             f"{table}.plays_match_daily_metrics",
             f"plays over {over} reconcile with the day",
             DAY,
-            ("breakdown_plays", f"sum of {table}.count_plays over {over}",
-             _plays_by_day("{batch}", "breakdown_plays")),
-            ("day_plays", f"{FCT_DAILY}.count_plays ({'/'.join(report_types)})",
-             _plays_by_day(FCT_DAILY, "day_plays",
-                           f"playback_type in ({_quoted(report_types)})")),
+            (
+                "breakdown_plays",
+                f"sum of {table}.count_plays over {over}",
+                _plays_by_day("{batch}", "breakdown_plays"),
+            ),
+            (
+                "day_plays",
+                f"{FCT_DAILY}.count_plays ({'/'.join(report_types)})",
+                _plays_by_day(
+                    FCT_DAILY, "day_plays", f"playback_type in ({_quoted(report_types)})"
+                ),
+            ),
             tol,
         ),
         _rows(
@@ -870,25 +1076,36 @@ def _rpt_breakdown(table: str, dims: tuple[str, ...], over: str, uniques: str,
             """,
         ),
         _between(table, "plays_distribution", bounds["plays_distribution"]),
-        _a_ge_b(table, "count_plays", uniques, f"{uniques}_le_plays",
-                f"{uniques.replace('_', ' ')} <= plays"),
+        _a_ge_b(
+            table,
+            "count_plays",
+            uniques,
+            f"{uniques}_le_plays",
+            f"{uniques.replace('_', ' ')} <= plays",
+        ),
         _ratios_are_numbers(table, keys, ("plays_distribution",)),
     ]
 
 
 def _fct_qoe(tol: int) -> list[Expectation]:
     table = FCT_QOE
-    qoe_plays = ("qoe_metrics_plays", f"{table}.count_plays",
-                 _plays_by_day("{batch}", "qoe_metrics_plays"))
+    qoe_plays = (
+        "qoe_metrics_plays",
+        f"{table}.count_plays",
+        _plays_by_day("{batch}", "qoe_metrics_plays"),
+    )
     return [
         _reconcile_by(
             f"{table}.plays_match_qoe_plays",
             "QOE plays reconcile",
             DAY,
             qoe_plays,
-            ("qoe_plays", f"{FCT_QOE_PLAYS} rows",
-             f"select partner_id, report_date, count(*) as qoe_plays from {FCT_QOE_PLAYS} "
-             "group by all"),
+            (
+                "qoe_plays",
+                f"{FCT_QOE_PLAYS} rows",
+                f"select partner_id, report_date, count(*) as qoe_plays from {FCT_QOE_PLAYS} "
+                "group by all",
+            ),
             tol,
         ),
         _reconcile_by(
@@ -896,9 +1113,12 @@ def _fct_qoe(tol: int) -> list[Expectation]:
             "QOE plays reconcile",
             DAY,
             qoe_plays,
-            ("play_beacons", f"PLAY beacons in {INT_BEACONS_DEDUPED}",
-             f"select partner_id, report_date, count(*) as play_beacons "
-             f"from {INT_BEACONS_DEDUPED} where event_type = {PLAY} group by all"),
+            (
+                "play_beacons",
+                f"PLAY beacons in {INT_BEACONS_DEDUPED}",
+                f"select partner_id, report_date, count(*) as play_beacons "
+                f"from {INT_BEACONS_DEDUPED} where event_type = {PLAY} group by all",
+            ),
             tol,
         ),
     ]
@@ -911,13 +1131,14 @@ def _fct_live_minutes(live_types: tuple[str, ...], tol: int) -> list[Expectation
             f"{table}.plays_match_live_play_beacons",
             "live plays reconcile",
             DAY,
-            ("live_plays", f"{table}.count_plays",
-             _plays_by_day("{batch}", "live_plays")),
-            ("live_play_beacons",
-             f"{'/'.join(live_types)} PLAY beacons in {INT_BEACONS_DEDUPED}",
-             f"select partner_id, report_date, count(*) as live_play_beacons "
-             f"from {INT_BEACONS_DEDUPED} where event_type = {PLAY} "
-             f"and playback_type in ({_quoted(live_types)}) group by all"),
+            ("live_plays", f"{table}.count_plays", _plays_by_day("{batch}", "live_plays")),
+            (
+                "live_play_beacons",
+                f"{'/'.join(live_types)} PLAY beacons in {INT_BEACONS_DEDUPED}",
+                f"select partner_id, report_date, count(*) as live_play_beacons "
+                f"from {INT_BEACONS_DEDUPED} where event_type = {PLAY} "
+                f"and playback_type in ({_quoted(live_types)}) group by all",
+            ),
             tol,
         ),
     ]
@@ -931,14 +1152,20 @@ def _fct_segments(excess: int) -> list[Expectation]:
             f"{table}.views_within_watched_intervals",
             "segment views within the watched intervals",
             keys,
-            ("segment_views", "segment views (count_viewers x segments of the runs)",
-             "select partner_id, report_date, entry_id, "
-             "sum(count_viewers * (last_segment - first_segment + 1)) as segment_views "
-             "from {batch} group by all"),
-            ("interval_segments", f"segments of the {INT_WATCHED_INTERVALS}",
-             "select partner_id, report_date, entry_id, "
-             "sum(last_segment - first_segment + 1) as interval_segments "
-             f"from {INT_WATCHED_INTERVALS} where first_segment is not null group by all"),
+            (
+                "segment_views",
+                "segment views (count_viewers x segments of the runs)",
+                "select partner_id, report_date, entry_id, "
+                "sum(count_viewers * (last_segment - first_segment + 1)) as segment_views "
+                "from {batch} group by all",
+            ),
+            (
+                "interval_segments",
+                f"segments of the {INT_WATCHED_INTERVALS}",
+                "select partner_id, report_date, entry_id, "
+                "sum(last_segment - first_segment + 1) as interval_segments "
+                f"from {INT_WATCHED_INTERVALS} where first_segment is not null group by all",
+            ),
             excess,
             one_sided=True,
         ),
@@ -961,30 +1188,41 @@ def _rpt_qoe(bounds: dict[str, dict[str, float | None]]) -> list[Expectation]:
     table = RPT_QOE
     return [
         *(_between(table, column, bounds[column]) for column in QOE_RATIOS),
-        _a_ge_b(table, "p95_join_time", "p50_join_time", "p50_le_p95_join_time",
-                "p50 join time <= p95 join time"),
-        _ratios_are_numbers(table, "partner_id, report_date, device",
-                            (*QOE_RATIOS, "p50_join_time", "p95_join_time")),
+        _a_ge_b(
+            table,
+            "p95_join_time",
+            "p50_join_time",
+            "p50_le_p95_join_time",
+            "p50 join time <= p95 join time",
+        ),
+        _ratios_are_numbers(
+            table,
+            "partner_id, report_date, device",
+            (*QOE_RATIOS, "p50_join_time", "p95_join_time"),
+        ),
     ]
 
 
-def _non_negative(table: str, keys: str, columns: tuple[str, ...], what: str
-                  ) -> Expectation:
+def _non_negative(table: str, keys: str, columns: tuple[str, ...], what: str) -> Expectation:
     return _rows(
         f"{table}.{what}_non_negative",
         f"{what} never negative",
         f"{', '.join(columns)} >= 0",
         f"negative {what} in {{unexpected_count}} {table} rows, e.g. {{row}}",
         f"""
-        select {keys}, {', '.join(columns)}
+        select {keys}, {", ".join(columns)}
         from {{batch}}
-        where least({', '.join(columns)}) < 0
+        where least({", ".join(columns)}) < 0
         """,
     )
 
 
-def _dim_chargeback(bounds: dict[str, dict[str, float | None]], share_tol: float,
-                    report_types: tuple[str, ...], plays_tol: float) -> list[Expectation]:
+def _dim_chargeback(
+    bounds: dict[str, dict[str, float | None]],
+    share_tol: float,
+    report_types: tuple[str, ...],
+    plays_tol: float,
+) -> list[Expectation]:
     table = DIM_CHARGEBACK
     return [
         _between(table, "chargeback_share", bounds["chargeback_share"]),
@@ -1014,16 +1252,22 @@ def _dim_chargeback(bounds: dict[str, dict[str, float | None]], share_tol: float
             f"{table}.plays_split_over_categories",
             "plays split over the top-level categories reconcile with the day",
             DAY,
-            ("category_plays",
-             f"sum over (entry, category) of chargeback_share x {FCT_DAILY}.count_plays",
-             f"select d.partner_id, d.report_date, "
-             f"sum(d.count_plays * c.chargeback_share) as category_plays "
-             f"from {FCT_DAILY} as d inner join {{batch}} as c "
-             f"on d.partner_id = c.partner_id and d.entry_id = c.entry_id "
-             f"where d.playback_type in ({_quoted(report_types)}) group by all"),
-            ("day_plays", f"{FCT_DAILY}.count_plays ({'/'.join(report_types)})",
-             _plays_by_day(FCT_DAILY, "day_plays",
-                           f"playback_type in ({_quoted(report_types)})")),
+            (
+                "category_plays",
+                f"sum over (entry, category) of chargeback_share x {FCT_DAILY}.count_plays",
+                f"select d.partner_id, d.report_date, "
+                f"sum(d.count_plays * c.chargeback_share) as category_plays "
+                f"from {FCT_DAILY} as d inner join {{batch}} as c "
+                f"on d.partner_id = c.partner_id and d.entry_id = c.entry_id "
+                f"where d.playback_type in ({_quoted(report_types)}) group by all",
+            ),
+            (
+                "day_plays",
+                f"{FCT_DAILY}.count_plays ({'/'.join(report_types)})",
+                _plays_by_day(
+                    FCT_DAILY, "day_plays", f"playback_type in ({_quoted(report_types)})"
+                ),
+            ),
             plays_tol,
         ),
     ]
@@ -1039,12 +1283,16 @@ def _rpt_usage_by_category(tol: float) -> list[Expectation]:
     columns, failing, parts = [], [], []
     for measure in USAGE_BY_CATEGORY_MEASURES:
         diff = f"coalesce(c.{measure}, 0) - coalesce(u.{measure}, 0)"
-        columns.append(f"coalesce(c.{measure}, 0) as category_{measure}, "
-                       f"coalesce(u.{measure}, 0) as usage_{measure}, "
-                       f"{diff} as {measure}_diff")
+        columns.append(
+            f"coalesce(c.{measure}, 0) as category_{measure}, "
+            f"coalesce(u.{measure}, 0) as usage_{measure}, "
+            f"{diff} as {measure}_diff"
+        )
         failing.append(f"abs({diff}) > {_num(tol)}")
-        parts.append(f"{measure} sum over categories={{category_{measure}}} vs "
-                     f"{RPT_USAGE}={{usage_{measure}}} (diff {{{measure}_diff}})")
+        parts.append(
+            f"{measure} sum over categories={{category_{measure}}} vs "
+            f"{RPT_USAGE}={{usage_{measure}}} (diff {{{measure}_diff}})"
+        )
     measures = " and ".join(USAGE_BY_CATEGORY_MEASURES)
     return [
         _rows(
@@ -1058,21 +1306,22 @@ def _rpt_usage_by_category(tol: float) -> list[Expectation]:
             f"""
             with c as (
                 select partner_id, report_month,
-                       {', '.join(f'sum({m}) as {m}' for m in USAGE_BY_CATEGORY_MEASURES)}
+                       {", ".join(f"sum({m}) as {m}" for m in USAGE_BY_CATEGORY_MEASURES)}
                 from {{batch}}
                 group by all
             )
             select {key_select},
-                   {(',' + chr(10) + '                   ').join(columns)}
+                   {("," + chr(10) + "                   ").join(columns)}
             from c
             full outer join {RPT_USAGE} as u
                 on c.partner_id = u.partner_id and c.report_month = u.report_month
-            where {' or '.join(failing)}
-            order by {', '.join(keys)}
+            where {" or ".join(failing)}
+            order by {", ".join(keys)}
             """,
         ),
-        _non_negative(table, "partner_id, report_month, category_id",
-                      USAGE_BY_CATEGORY_MEASURES, "usage"),
+        _non_negative(
+            table, "partner_id, report_month, category_id", USAGE_BY_CATEGORY_MEASURES, "usage"
+        ),
     ]
 
 
@@ -1094,8 +1343,11 @@ def suite_fingerprints(expectations: list[Any]) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     """``python -m video_insights.quality.suites [--write]``: check or rewrite the GX project."""
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--write", action="store_true",
-                        help="write suites, datasources, validation definitions, checkpoints")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="write suites, datasources, validation definitions, checkpoints",
+    )
     args = parser.parse_args(argv)
 
     from video_insights.quality import context

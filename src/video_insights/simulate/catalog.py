@@ -41,23 +41,30 @@ PARTNER_PROFILES: tuple[PartnerProfile, ...] = (
     PartnerProfile("Northwind Media", "America/Chicago", "northwind.com", "media", "US"),
     PartnerProfile("Globex Corporation", "Europe/Berlin", "globex.de", "corporate", "DE"),
     PartnerProfile("Sakura Streaming", "Asia/Tokyo", "sakura-stream.jp", "media", "JP"),
-    PartnerProfile("Outback Learning", "Australia/Sydney", "outbacklearning.com.au",
-                   "education", "AU"),
+    PartnerProfile(
+        "Outback Learning", "Australia/Sydney", "outbacklearning.com.au", "education", "AU"
+    ),
     PartnerProfile("Carmel Tech", "Asia/Jerusalem", "carmeltech.co.il", "corporate", "IL"),
     PartnerProfile("Vidya Online", "Asia/Kolkata", "vidya.in", "education", "IN"),
     PartnerProfile("Rio Esportes", "America/Sao_Paulo", "rioesportes.com.br", "media", "BR"),
     PartnerProfile("Maple Broadcasting", "America/Toronto", "maplebroadcast.ca", "media", "CA"),
-    PartnerProfile("Lumière Formation", "Europe/Paris", "lumiere-formation.fr",
-                   "corporate", "FR"),
+    PartnerProfile("Lumière Formation", "Europe/Paris", "lumiere-formation.fr", "corporate", "FR"),
 )
 
 CategoryTree = list[tuple[str, list[tuple[str, list[str]]]]]
 
 CATEGORY_TREES: dict[str, CategoryTree] = {
     "education": [
-        ("Courses", [("Biology 101", ["Week 1", "Week 2"]), ("Chemistry 201", []),
-                     ("History of Art", []), ("Intro to Economics", []),
-                     ("Computer Science 50", ["Lectures", "Sections"])]),
+        (
+            "Courses",
+            [
+                ("Biology 101", ["Week 1", "Week 2"]),
+                ("Chemistry 201", []),
+                ("History of Art", []),
+                ("Intro to Economics", []),
+                ("Computer Science 50", ["Lectures", "Sections"]),
+            ],
+        ),
         ("Campus Life", [("Sports", []), ("Events", []), ("Admissions", [])]),
         ("Lecture Capture", []),
     ],
@@ -69,8 +76,14 @@ CATEGORY_TREES: dict[str, CategoryTree] = {
     ],
     "corporate": [
         ("Town Halls", []),
-        ("Training", [("Onboarding", []), ("Security Awareness", []),
-                      ("Sales Enablement", ["EMEA", "Americas"])]),
+        (
+            "Training",
+            [
+                ("Onboarding", []),
+                ("Security Awareness", []),
+                ("Sales Enablement", ["EMEA", "Americas"]),
+            ],
+        ),
         ("Marketing", [("Webinars", []), ("Product Demos", []), ("Customer Stories", [])]),
     ],
 }
@@ -78,42 +91,147 @@ CATEGORY_TREES: dict[str, CategoryTree] = {
 TITLE_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "education": (
         ("Lecture", "Seminar", "Lab Walkthrough", "Guest Talk", "Office Hours", "Review Session"),
-        ("Photosynthesis", "Supply and Demand", "The Renaissance", "Organic Reactions",
-         "Recursion", "Cell Division", "Game Theory", "Impressionism", "Data Structures",
-         "Thermodynamics", "Climate Models", "Linear Algebra", "Genetics", "Macroeconomics"),
+        (
+            "Photosynthesis",
+            "Supply and Demand",
+            "The Renaissance",
+            "Organic Reactions",
+            "Recursion",
+            "Cell Division",
+            "Game Theory",
+            "Impressionism",
+            "Data Structures",
+            "Thermodynamics",
+            "Climate Models",
+            "Linear Algebra",
+            "Genetics",
+            "Macroeconomics",
+        ),
     ),
     "media": (
-        ("Breaking", "Weekly Roundup", "Behind the Scenes", "Highlights", "Interview",
-         "Episode"),
-        ("Market Rally", "Street Food in Osaka", "Election Night", "Transfer Window",
-         "AI Chips", "Alpine Rail Journey", "Derby Day", "Season Finale", "Rainforest",
-         "Tech Earnings", "Playoff Preview", "Harbour Lights", "Night Markets"),
+        ("Breaking", "Weekly Roundup", "Behind the Scenes", "Highlights", "Interview", "Episode"),
+        (
+            "Market Rally",
+            "Street Food in Osaka",
+            "Election Night",
+            "Transfer Window",
+            "AI Chips",
+            "Alpine Rail Journey",
+            "Derby Day",
+            "Season Finale",
+            "Rainforest",
+            "Tech Earnings",
+            "Playoff Preview",
+            "Harbour Lights",
+            "Night Markets",
+        ),
     ),
     "corporate": (
         ("Town Hall", "Training", "Webinar", "Product Demo", "Customer Story", "All Hands"),
-        ("Q3 Results", "Phishing Awareness", "New Pricing", "Onboarding Day 1",
-         "Roadmap 2027", "Data Privacy", "CRM Basics", "Benefits Enrollment",
-         "Incident Response", "Partner Program", "Hybrid Work", "Expense Policy"),
+        (
+            "Q3 Results",
+            "Phishing Awareness",
+            "New Pricing",
+            "Onboarding Day 1",
+            "Roadmap 2027",
+            "Data Privacy",
+            "CRM Basics",
+            "Benefits Enrollment",
+            "Incident Response",
+            "Partner Program",
+            "Hybrid Work",
+            "Expense Policy",
+        ),
     ),
 }
 
 FIRST_NAMES = (
-    "Olivia", "Liam", "Noa", "Mateo", "Aarav", "Yuki", "Sofia", "Lucas", "Amara", "Ethan",
-    "Maya", "Leon", "Chloe", "Arjun", "Hana", "Gabriel", "Zoe", "Omar", "Ines", "Daniel",
-    "Priya", "Kenji", "Emma", "Tomas", "Leila", "Jonas", "Ava", "Rafael", "Mia", "David",
+    "Olivia",
+    "Liam",
+    "Noa",
+    "Mateo",
+    "Aarav",
+    "Yuki",
+    "Sofia",
+    "Lucas",
+    "Amara",
+    "Ethan",
+    "Maya",
+    "Leon",
+    "Chloe",
+    "Arjun",
+    "Hana",
+    "Gabriel",
+    "Zoe",
+    "Omar",
+    "Ines",
+    "Daniel",
+    "Priya",
+    "Kenji",
+    "Emma",
+    "Tomas",
+    "Leila",
+    "Jonas",
+    "Ava",
+    "Rafael",
+    "Mia",
+    "David",
 )
 LAST_NAMES = (
-    "Smith", "Cohen", "Garcia", "Müller", "Sharma", "Tanaka", "Silva", "Martin", "Brown",
-    "Levi", "Rossi", "Nguyen", "Dubois", "Kumar", "Sato", "Schmidt", "Jones", "Oliveira",
-    "Kim", "Wilson", "Patel", "Moreau", "Novak", "Haddad", "Fischer", "Walker",
+    "Smith",
+    "Cohen",
+    "Garcia",
+    "Müller",
+    "Sharma",
+    "Tanaka",
+    "Silva",
+    "Martin",
+    "Brown",
+    "Levi",
+    "Rossi",
+    "Nguyen",
+    "Dubois",
+    "Kumar",
+    "Sato",
+    "Schmidt",
+    "Jones",
+    "Oliveira",
+    "Kim",
+    "Wilson",
+    "Patel",
+    "Moreau",
+    "Novak",
+    "Haddad",
+    "Fischer",
+    "Walker",
 )
 TAG_WORDS = (
-    "featured", "tutorial", "highlights", "2026", "live", "q-and-a", "beginner", "advanced",
-    "interview", "keynote", "recap", "how-to", "english", "captioned",
+    "featured",
+    "tutorial",
+    "highlights",
+    "2026",
+    "live",
+    "q-and-a",
+    "beginner",
+    "advanced",
+    "interview",
+    "keynote",
+    "recap",
+    "how-to",
+    "english",
+    "captioned",
 )
 HOTSPOT_LABELS = (
-    "Tell me more", "Skip ahead", "Option A", "Option B", "Try the demo", "Meet the team",
-    "See pricing", "Start over", "Ask a question", "Next chapter",
+    "Tell me more",
+    "Skip ahead",
+    "Option A",
+    "Option B",
+    "Try the demo",
+    "Meet the team",
+    "See pricing",
+    "Start over",
+    "Ask a question",
+    "Next chapter",
 )
 
 _ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -287,8 +405,14 @@ def _build_categories(partner: Partner, ids: _Ids) -> tuple[list[Category], list
         category_id = ids.category_id()
         full = category_id if parent is None else f"{parent.full_ids}>{category_id}"
         slug = slugify(name) if parent is None else f"{parent.slug}-{slugify(name)}"
-        category = Category(category_id, partner.partner_id, name,
-                            parent.category_id if parent else None, full, slug)
+        category = Category(
+            category_id,
+            partner.partner_id,
+            name,
+            parent.category_id if parent else None,
+            full,
+            slug,
+        )
         categories.append(category)
         return category
 
@@ -317,8 +441,9 @@ def _duration_ms(rng: random.Random, sector: str, media_type: str) -> int:
     return max(15_000, min(int(secs * 1000), 3 * 3600 * 1000))
 
 
-def _category_ids(rng: random.Random, leaves: list[Category],
-                  by_id: dict[str, Category]) -> tuple[list[str], tuple[str, str]]:
+def _category_ids(
+    rng: random.Random, leaves: list[Category], by_id: dict[str, Category]
+) -> tuple[list[str], tuple[str, str]]:
     chosen = rng.sample(leaves, k=min(len(leaves), 1 + (rng.random() < 0.3)))
     ids: list[str] = []
     for leaf in chosen:
@@ -352,7 +477,10 @@ def _title(rng: random.Random, sector: str, number: int) -> str:
 
 
 def _build_interactive(
-    rng: random.Random, ids: _Ids, project: Entry, partner: Partner,
+    rng: random.Random,
+    ids: _Ids,
+    project: Entry,
+    partner: Partner,
 ) -> list[Entry]:
     """A path project: a start node with 2-3 choices, each leading to 0-2 further nodes."""
     node_entries: list[Entry] = []
@@ -398,7 +526,11 @@ def _build_interactive(
 
 
 def _build_partner_catalog(
-    rng: random.Random, ids: _Ids, partner: Partner, entries: int, epoch: date,
+    rng: random.Random,
+    ids: _Ids,
+    partner: Partner,
+    entries: int,
+    epoch: date,
 ) -> PartnerCatalog:
     categories, leaves = _build_categories(partner, ids)
     by_id = {category.category_id: category for category in categories}
@@ -407,9 +539,8 @@ def _build_partner_catalog(
 
     live_count = entries // 12 if entries >= 12 else (1 if entries >= 4 else 0)
     interactive_count = entries // 12 if entries >= 12 else (1 if entries >= 6 else 0)
-    kinds = (["live"] * live_count + ["interactive"] * interactive_count)
-    kinds += ["audio" if rng.random() < 0.08 else "video"
-              for _ in range(entries - len(kinds))]
+    kinds = ["live"] * live_count + ["interactive"] * interactive_count
+    kinds += ["audio" if rng.random() < 0.08 else "video" for _ in range(entries - len(kinds))]
 
     created_base = datetime(epoch.year, epoch.month, epoch.day, tzinfo=UTC)
     playable: list[Entry] = []
@@ -427,8 +558,9 @@ def _build_partner_catalog(
             name=name,
             slug=slugify(name),
             media_type=media_type,
-            duration_ms=0 if media_type == "live" else _duration_ms(rng, partner.sector,
-                                                                     media_type),
+            duration_ms=0
+            if media_type == "live"
+            else _duration_ms(rng, partner.sector, media_type),
             created_at=_iso(created),
             creator_user_id=creator.user_id,
             owner_user_id=creator.user_id if rng.random() < 0.8 else rng.choice(creators).user_id,
@@ -446,14 +578,21 @@ def _build_partner_catalog(
     rng.shuffle(playable)
     if len(playable) > 2:
         for slot in (0, 1):
-            best = next((i for i in range(slot, len(playable))
-                         if playable[i].media_type in ("video", "audio")), slot)
+            best = next(
+                (
+                    i
+                    for i in range(slot, len(playable))
+                    if playable[i].media_type in ("video", "audio")
+                ),
+                slot,
+            )
             playable[slot], playable[best] = playable[best], playable[slot]
-    entry_weights = [1.0 / (rank ** ENTRY_ZIPF_EXPONENT) for rank in range(1, len(playable) + 1)]
-    user_weights = [1.0 / (rank ** USER_ZIPF_EXPONENT) for rank in range(1, len(users) + 1)]
+    entry_weights = [1.0 / (rank**ENTRY_ZIPF_EXPONENT) for rank in range(1, len(playable) + 1)]
+    user_weights = [1.0 / (rank**USER_ZIPF_EXPONENT) for rank in range(1, len(users) + 1)]
     countries = sorted(COUNTRY_WEIGHTS)
-    country_weights = [COUNTRY_WEIGHTS[cc] * (8.0 if cc == partner.home_country else 1.0)
-                       for cc in countries]
+    country_weights = [
+        COUNTRY_WEIGHTS[cc] * (8.0 if cc == partner.home_country else 1.0) for cc in countries
+    ]
     return PartnerCatalog(
         partner=partner,
         categories=categories,

@@ -95,7 +95,11 @@ def run_job(job: Job) -> ChunkResult:
         rng = random.Random(f"{seed}:day:{job.day.isoformat()}")
         starts = session_starts(rng, catalog, job.day, job.sessions)
         writer = DayWriter(
-            job.inbox, job.day, job.files_per_day, seed, result,
+            job.inbox,
+            job.day,
+            job.files_per_day,
+            seed,
+            result,
             compresslevel=job.compresslevel,
             duplicate_rate=job.duplicate_rate,
             duplicate_rng=random.Random(f"{seed}:duplicates:{job.day.isoformat()}"),
@@ -107,8 +111,9 @@ def run_job(job: Job) -> ChunkResult:
         rng = random.Random(f"{seed}:late:{job.delivered.isoformat()}:{job.late_number}")
         starts = session_starts(rng, catalog, job.day, job.sessions, LATE_START_WINDOW)
         name = late_file_name(job.delivered, job.late_number, job.day, seed)
-        writer = DayWriter(job.inbox, job.day, 1, seed, result,
-                           compresslevel=job.compresslevel, single_file=name)
+        writer = DayWriter(
+            job.inbox, job.day, 1, seed, result, compresslevel=job.compresslevel, single_file=name
+        )
 
     homes: dict[str, ViewerHome] = {}
     partners = catalog.partners
@@ -139,28 +144,53 @@ def _jobs(config: SimulationConfig, catalog: Catalog) -> tuple[list[Job], FaultP
     days = [config.start_day + timedelta(days=i) for i in range(config.days)]
 
     def sessions_on(day: date) -> int:
-        return max(1, round(config.beacons_per_day * WEEKDAY_FACTOR[day.weekday()]
-                            / per_session))
+        return max(1, round(config.beacons_per_day * WEEKDAY_FACTOR[day.weekday()] / per_session))
 
-    plan = FaultPlan.make(config.faults, config.seed, config.days, config.files_per_day,
-                          max(1, config.beacons_per_day // config.files_per_day))
-    base = Job(inbox=Path(config.inbox), seed=config.seed, partners=config.partners,
-               entries=config.entries, catalog_day=config.start_day, day=config.start_day,
-               sessions=0, files_per_day=config.files_per_day,
-               compresslevel=config.compresslevel)
+    plan = FaultPlan.make(
+        config.faults,
+        config.seed,
+        config.days,
+        config.files_per_day,
+        max(1, config.beacons_per_day // config.files_per_day),
+    )
+    base = Job(
+        inbox=Path(config.inbox),
+        seed=config.seed,
+        partners=config.partners,
+        entries=config.entries,
+        catalog_day=config.start_day,
+        day=config.start_day,
+        sessions=0,
+        files_per_day=config.files_per_day,
+        compresslevel=config.compresslevel,
+    )
     jobs: list[Job] = []
     for index, day in enumerate(days):
         malformed = {k: specs for (d, k), specs in plan.malformed.items() if d == index}
         truncate = plan.truncated[1] if plan.truncated and plan.truncated[0] == index else None
-        jobs.append(replace(base, day=day, sessions=sessions_on(day),
-                            duplicate_rate=config.faults.duplicate_rate,
-                            malformed=malformed, truncate=truncate))
+        jobs.append(
+            replace(
+                base,
+                day=day,
+                sessions=sessions_on(day),
+                duplicate_rate=config.faults.duplicate_rate,
+                malformed=malformed,
+                truncate=truncate,
+            )
+        )
     for delivered_index, number in plan.late:
         delivered = days[delivered_index]
         beacons_day = delivered - timedelta(days=2)
         late_sessions = max(1, sessions_on(beacons_day) // (2 * config.files_per_day))
-        jobs.append(replace(base, day=beacons_day, sessions=late_sessions, delivered=delivered,
-                            late_number=number))
+        jobs.append(
+            replace(
+                base,
+                day=beacons_day,
+                sessions=late_sessions,
+                delivered=delivered,
+                late_number=number,
+            )
+        )
     return jobs, plan
 
 
@@ -215,8 +245,9 @@ def simulate(config: SimulationConfig) -> SimulationSummary:
             faults.truncated = result.truncated
         if job.delivered is not None:
             late = result.files[0]
-            faults.late_files.append(LateFile(late.file, job.delivered.isoformat(),
-                                              job.day.isoformat(), late.beacons))
+            faults.late_files.append(
+                LateFile(late.file, job.delivered.isoformat(), job.day.isoformat(), late.beacons)
+            )
     summary.by_event_type = dict(sorted(by_event_type.items()))
     summary.by_day = {
         date.fromordinal(day + 719_163).isoformat(): count for day, count in sorted(by_day.items())
@@ -227,8 +258,9 @@ def simulate(config: SimulationConfig) -> SimulationSummary:
 
     if config.side_feeds:
         days = [config.start_day + timedelta(days=i) for i in range(config.days)]
-        files, counts, renamed = write_side_feeds(inbox, catalog, config.seed,
-                                                  config.start_day, days)
+        files, counts, renamed = write_side_feeds(
+            inbox, catalog, config.seed, config.start_day, days
+        )
         summary.side_feed_files, summary.side_feed_records = files, counts
         summary.renamed_entries = renamed
     with contextlib.suppress(OSError):

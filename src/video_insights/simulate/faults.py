@@ -25,12 +25,17 @@ from typing import Any
 
 import orjson
 
-MALFORMED_KINDS: tuple[str, ...] = ("not_json", "missing_field", "wrong_type",
-                                    "unknown_event_type")
+MALFORMED_KINDS: tuple[str, ...] = ("not_json", "missing_field", "wrong_type", "unknown_event_type")
 
 # Variants per kind (cycled): which field is dropped or given a wrong type, which code is unknown.
-MISSING_FIELDS: tuple[str, ...] = ("entryId", "sessionId", "eventIndex", "partnerId",
-                                   "eventType", "receivedAt")
+MISSING_FIELDS: tuple[str, ...] = (
+    "entryId",
+    "sessionId",
+    "eventIndex",
+    "partnerId",
+    "eventType",
+    "receivedAt",
+)
 WRONG_TYPES: tuple[tuple[str, Any], ...] = (
     ("eventIndex", "third"),
     ("partnerId", "northwind"),
@@ -61,8 +66,9 @@ class FaultConfig:
 
     @property
     def any(self) -> bool:
-        return bool(self.duplicate_rate or self.late_files or self.malformed_lines
-                    or self.truncated_gzip)
+        return bool(
+            self.duplicate_rate or self.late_files or self.malformed_lines or self.truncated_gzip
+        )
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,14 @@ class FaultPlan:
     late: list[tuple[int, int]] = field(default_factory=list)  # (delivered day index, number)
 
     @classmethod
-    def make(cls, faults: FaultConfig, seed: int, days: int, files_per_day: int,
-             expected_lines_per_file: int) -> FaultPlan:
+    def make(
+        cls,
+        faults: FaultConfig,
+        seed: int,
+        days: int,
+        files_per_day: int,
+        expected_lines_per_file: int,
+    ) -> FaultPlan:
         rng = random.Random(f"{seed}:faults")
         plan = cls()
         slots = [(day, k) for day in range(days) for k in range(files_per_day)]

@@ -26,8 +26,13 @@ from video_insights.contract import SIDE_FEED_FIELDS
 from video_insights.simulate.catalog import CATALOG_EPOCH, Catalog, Entry, PartnerCatalog
 from video_insights.simulate.writer import write_records
 
-RENAME_SUFFIXES = (" - Updated", " (Remastered)", " [Captioned]", " - Full Version",
-                   " (2026 Edition)")
+RENAME_SUFFIXES = (
+    " - Updated",
+    " (Remastered)",
+    " [Captioned]",
+    " - Full Version",
+    " (2026 Edition)",
+)
 
 
 def _snapshot_time(start_day: date) -> str:
@@ -66,22 +71,28 @@ def entry_record(entry: Entry, updated_at: str, name: str | None = None) -> dict
 def _partners(catalog: Catalog, updated_at: str) -> Iterator[dict[str, Any]]:
     for pc in catalog.partners:
         p = pc.partner
-        yield _ordered("partners", {
-            "partnerId": p.partner_id,
-            "name": p.name,
-            "timezone": p.timezone,
-            "bandwidthAllowanceGb": p.bandwidth_allowance_gb,
-            "storageAllowanceGb": p.storage_allowance_gb,
-            "transcodingAllowanceMinutes": p.transcoding_allowance_minutes,
-            "updatedAt": updated_at,
-        })
+        yield _ordered(
+            "partners",
+            {
+                "partnerId": p.partner_id,
+                "name": p.name,
+                "timezone": p.timezone,
+                "bandwidthAllowanceGb": p.bandwidth_allowance_gb,
+                "storageAllowanceGb": p.storage_allowance_gb,
+                "transcodingAllowanceMinutes": p.transcoding_allowance_minutes,
+                "updatedAt": updated_at,
+            },
+        )
 
 
 def _categories(catalog: Catalog, updated_at: str) -> Iterator[dict[str, Any]]:
     for pc in catalog.partners:
         for c in pc.categories:
-            record: dict[str, Any] = {"categoryId": c.category_id, "partnerId": c.partner_id,
-                                      "name": c.name}
+            record: dict[str, Any] = {
+                "categoryId": c.category_id,
+                "partnerId": c.partner_id,
+                "name": c.name,
+            }
             if c.parent_id is not None:
                 record["parentId"] = c.parent_id
             record["fullIds"] = c.full_ids
@@ -92,8 +103,15 @@ def _categories(catalog: Catalog, updated_at: str) -> Iterator[dict[str, Any]]:
 def _users(catalog: Catalog, updated_at: str) -> Iterator[dict[str, Any]]:
     for pc in catalog.partners:
         for u in pc.users:
-            yield _ordered("users", {"userId": u.user_id, "partnerId": u.partner_id,
-                                     "fullName": u.full_name, "updatedAt": updated_at})
+            yield _ordered(
+                "users",
+                {
+                    "userId": u.user_id,
+                    "partnerId": u.partner_id,
+                    "fullName": u.full_name,
+                    "updatedAt": updated_at,
+                },
+            )
 
 
 def renames(pc: PartnerCatalog, seed: int, day: date) -> list[tuple[Entry, str, str]]:
@@ -113,17 +131,24 @@ def _usage(pc: PartnerCatalog, seed: int, day: date) -> dict[str, Any]:
     age_days = (day - date(2026, 1, 1)).days
     storage = p.storage_allowance_gb * (0.35 + 0.0008 * age_days) * rng.uniform(0.995, 1.005)
     transcoding = p.transcoding_allowance_minutes / 30 * rng.uniform(0.4, 1.3)
-    return _ordered("usage", {
-        "partnerId": p.partner_id,
-        "date": day.isoformat(),
-        "storageGb": round(storage, 3),
-        "transcodingMinutes": round(transcoding, 1),
-        "updatedAt": f"{(day + timedelta(days=1)).isoformat()}T02:00:00Z",
-    })
+    return _ordered(
+        "usage",
+        {
+            "partnerId": p.partner_id,
+            "date": day.isoformat(),
+            "storageGb": round(storage, 3),
+            "transcodingMinutes": round(transcoding, 1),
+            "updatedAt": f"{(day + timedelta(days=1)).isoformat()}T02:00:00Z",
+        },
+    )
 
 
 def write_side_feeds(
-    inbox: Path, catalog: Catalog, seed: int, start_day: date, days: list[date],
+    inbox: Path,
+    catalog: Catalog,
+    seed: int,
+    start_day: date,
+    days: list[date],
 ) -> tuple[dict[str, list[str]], dict[str, int], dict[str, str]]:
     """Write every side feed: (files per feed, records per feed, renamed entry -> new name)."""
     files: dict[str, list[str]] = {feed: [] for feed in SIDE_FEED_FIELDS}
@@ -137,8 +162,11 @@ def write_side_feeds(
     put("partners", f"partners/partners_s{seed}.jsonl", _partners(catalog, stamp))
     put("categories", f"categories/categories_s{seed}.jsonl", _categories(catalog, stamp))
     put("users", f"users/users_s{seed}.jsonl.gz", _users(catalog, stamp))
-    put("entries", f"entries/entries_s{seed}.jsonl.gz",
-        (entry_record(e, e.created_at) for pc in catalog.partners for e in pc.entries))
+    put(
+        "entries",
+        f"entries/entries_s{seed}.jsonl.gz",
+        (entry_record(e, e.created_at) for pc in catalog.partners for e in pc.entries),
+    )
     renamed: dict[str, str] = {}
     for day in days:
         records = []
@@ -147,6 +175,9 @@ def write_side_feeds(
                 records.append(entry_record(entry, when, name))
                 renamed[entry.entry_id] = name
         put("entries", f"entries/entries_updates_{day.isoformat()}_s{seed}.jsonl", records)
-        put("usage", f"usage/usage_{day.isoformat()}_s{seed}.jsonl",
-            [_usage(pc, seed, day) for pc in catalog.partners])
+        put(
+            "usage",
+            f"usage/usage_{day.isoformat()}_s{seed}.jsonl",
+            [_usage(pc, seed, day) for pc in catalog.partners],
+        )
     return files, counts, renamed

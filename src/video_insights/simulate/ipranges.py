@@ -145,8 +145,21 @@ UNRESOLVABLE = "100.64.0.0/10"
 
 # Share of viewers by country, before a partner's home-country boost.
 COUNTRY_WEIGHTS: dict[str, float] = {
-    "US": 30.0, "GB": 9.0, "DE": 7.0, "FR": 5.0, "IN": 8.0, "BR": 5.0, "JP": 4.0,
-    "CA": 5.0, "AU": 4.0, "IL": 3.0, "MX": 3.0, "ES": 3.0, "IT": 3.0, "NL": 2.0, "KR": 2.0,
+    "US": 30.0,
+    "GB": 9.0,
+    "DE": 7.0,
+    "FR": 5.0,
+    "IN": 8.0,
+    "BR": 5.0,
+    "JP": 4.0,
+    "CA": 5.0,
+    "AU": 4.0,
+    "IL": 3.0,
+    "MX": 3.0,
+    "ES": 3.0,
+    "IT": 3.0,
+    "NL": 2.0,
+    "KR": 2.0,
 }
 
 IPV6_SHARE = 0.08  # of sessions from a country with IPv6 blocks

@@ -99,4 +99,3 @@ def page_url(
         template.format(n=rng.randrange(10_000_000), code=_code(rng, 8), slug=entry_slug),
         None,
     )
-

@@ -76,13 +76,31 @@ ERROR_CODES_MID_STREAM = ("3016", "1002", "3017", "1001", "7002")
 
 # (interaction, weight) while watching VOD; live has its own table (no quartiles or downloads)
 _VOD_INTERACTIONS = (
-    ("pause", 30.0), ("seek", 16.0), ("buffer", 12.0), ("flavor", 20.0), ("fullscreen", 6.0),
-    ("captions", 2.0), ("speed", 2.5), ("share", 1.5), ("download", 0.7), ("info", 0.5),
-    ("report", 0.15), ("audio", 0.3), ("source", 0.5), ("error", 0.35),
+    ("pause", 30.0),
+    ("seek", 16.0),
+    ("buffer", 12.0),
+    ("flavor", 20.0),
+    ("fullscreen", 6.0),
+    ("captions", 2.0),
+    ("speed", 2.5),
+    ("share", 1.5),
+    ("download", 0.7),
+    ("info", 0.5),
+    ("report", 0.15),
+    ("audio", 0.3),
+    ("source", 0.5),
+    ("error", 0.35),
 )
 _LIVE_INTERACTIONS = (
-    ("pause", 10.0), ("seek", 6.0), ("buffer", 14.0), ("flavor", 24.0), ("fullscreen", 6.0),
-    ("captions", 2.0), ("share", 1.5), ("info", 0.5), ("error", 0.5),
+    ("pause", 10.0),
+    ("seek", 6.0),
+    ("buffer", 14.0),
+    ("flavor", 24.0),
+    ("fullscreen", 6.0),
+    ("captions", 2.0),
+    ("share", 1.5),
+    ("info", 0.5),
+    ("error", 0.5),
 )
 _VOD_NAMES = [name for name, _ in _VOD_INTERACTIONS]
 _VOD_CUM = list(accumulate(weight for _, weight in _VOD_INTERACTIONS))
@@ -210,13 +228,16 @@ class ViewingSession:
 
     def emit_view(self) -> None:
         average = self.bitrate_acc / self.bitrate_ms if self.bitrate_ms else self.bitrate
-        self.emit(VIEW, {
-            "playTimeSum": self.play_time / 1000,
-            "bufferTime": self.buffer_since_view / 1000,
-            "bufferTimeSum": self.buffer_sum / 1000,
-            "actualBitrate": self.bitrate,
-            "averageBitrate": round(average, 1) if self.bitrate > 0 else -1.0,
-        })
+        self.emit(
+            VIEW,
+            {
+                "playTimeSum": self.play_time / 1000,
+                "bufferTime": self.buffer_since_view / 1000,
+                "bufferTimeSum": self.buffer_sum / 1000,
+                "actualBitrate": self.bitrate,
+                "averageBitrate": round(average, 1) if self.bitrate > 0 else -1.0,
+            },
+        )
         self.since_view = 0
         self.buffer_since_view = 0
 
@@ -373,13 +394,16 @@ class ViewingSession:
 
     def _start_play(self, join_ms: int, *, node: Node | None = None) -> None:
         self.t += join_ms
-        self.emit(PLAY, {
-            "joinTime": join_ms / 1000,
-            "bufferTime": 0.0,
-            "bufferTimeSum": self.buffer_sum / 1000,
-            "actualBitrate": self.bitrate,
-            "playTimeSum": self.play_time / 1000,
-        })
+        self.emit(
+            PLAY,
+            {
+                "joinTime": join_ms / 1000,
+                "bufferTime": 0.0,
+                "bufferTimeSum": self.buffer_sum / 1000,
+                "actualBitrate": self.bitrate,
+                "playTimeSum": self.play_time / 1000,
+            },
+        )
         if node is not None:
             self.emit(int(EventType.NODE_PLAY))
         self.since_view = 0
@@ -397,8 +421,9 @@ class ViewingSession:
             if not live:
                 if self.quartile < 3:
                     target = self.duration * (self.quartile + 1) // 4
-                    to_quartile = 0 if self.pos >= target else math.ceil(
-                        (target - self.pos) / speed)
+                    to_quartile = (
+                        0 if self.pos >= target else math.ceil((target - self.pos) / speed)
+                    )
                     if to_quartile < step:
                         step = to_quartile
                 to_end = math.ceil((self.duration - self.pos) / speed)
@@ -465,12 +490,15 @@ class ViewingSession:
                 self.offset = max(-7200_000, self.offset - pause)
             else:
                 self.offset = -rng.randrange(3000, 15000)  # back to the live edge
-        self.emit(RESUME, {
-            "bufferTime": self.buffer_since_view / 1000,
-            "bufferTimeSum": self.buffer_sum / 1000,
-            "actualBitrate": self.bitrate,
-            "playTimeSum": self.play_time / 1000,
-        })
+        self.emit(
+            RESUME,
+            {
+                "bufferTime": self.buffer_since_view / 1000,
+                "bufferTimeSum": self.buffer_sum / 1000,
+                "actualBitrate": self.bitrate,
+                "playTimeSum": self.play_time / 1000,
+            },
+        )
         return None
 
     def _do_seek(self) -> str | None:
@@ -581,10 +609,13 @@ class ViewingSession:
         return None
 
     def _do_error(self) -> str | None:
-        self.emit(int(EventType.ERROR), {
-            "errorCode": self.rng.choice(ERROR_CODES_MID_STREAM),
-            "errorPosition": 2,
-        })
+        self.emit(
+            int(EventType.ERROR),
+            {
+                "errorCode": self.rng.choice(ERROR_CODES_MID_STREAM),
+                "errorPosition": 2,
+            },
+        )
         return "error"
 
     # ---- media flows ---------------------------------------------------------------------
@@ -610,10 +641,13 @@ class ViewingSession:
 
     def _error_pre_play(self, position: int) -> None:
         self.t += self.rng.randrange(300, 8000)
-        self.emit(int(EventType.ERROR), {
-            "errorCode": self.rng.choice(ERROR_CODES_PRE_PLAY),
-            "errorPosition": position,
-        })
+        self.emit(
+            int(EventType.ERROR),
+            {
+                "errorCode": self.rng.choice(ERROR_CODES_PRE_PLAY),
+                "errorPosition": position,
+            },
+        )
         self._reset_kava()
 
     def _play_media(self, entry: Entry) -> Entry | None:
@@ -695,12 +729,15 @@ class ViewingSession:
             if outcome == "dropped" and will_click:
                 hotspot = rng.choice(node.hotspots)
                 self.t += rng.randrange(200, 2000)
-                self.emit(int(EventType.HOTSPOT_CLICKED), {
-                    "hotspotId": hotspot.hotspot_id,
-                    "hotspotName": hotspot.name,
-                    "destination": hotspot.destination,
-                    "nodeLevel": node.level,
-                })
+                self.emit(
+                    int(EventType.HOTSPOT_CLICKED),
+                    {
+                        "hotspotId": hotspot.hotspot_id,
+                        "hotspotName": hotspot.name,
+                        "destination": hotspot.destination,
+                        "nodeLevel": node.level,
+                    },
+                )
                 if not hotspot.to_node:
                     return None  # off to the partner's web site
                 nxt = project.nodes[hotspot.destination]
@@ -712,12 +749,16 @@ class ViewingSession:
                 if outcome == "dropped" and rng.random() < 0.35:
                     self.emit(PAUSE, {"playTimeSum": self.play_time / 1000})
                 return None
-            self.emit(int(EventType.NODE_SWITCH), {
-                **extra, "destination": nxt.node_id, "nodeLevel": nxt.level,
-            })
+            self.emit(
+                int(EventType.NODE_SWITCH),
+                {
+                    **extra,
+                    "destination": nxt.node_id,
+                    "nodeLevel": nxt.level,
+                },
+            )
             node = nxt
             # a node is a media of its own (eventIndex restarts) within the same project load
             self._load(node.entry, change_media=False)
             self._set_media_field("nodeId", node.node_id)
             self._start_play(rng.randrange(100, 700), node=node)
-

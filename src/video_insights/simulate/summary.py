@@ -107,21 +107,37 @@ class SimulationSummary:
             (f"  {EVENT_TYPES.get(code, code)} ({code})", f"{count:,}")
             for code, count in sorted(self.by_event_type.items())
         ]
-        rows += [(f"side feed {feed}", f"{self.side_feed_records.get(feed, 0):,} records")
-                 for feed in self.side_feed_files]
+        rows += [
+            (f"side feed {feed}", f"{self.side_feed_records.get(feed, 0):,} records")
+            for feed in self.side_feed_files
+        ]
         faults = self.faults
         if faults.duplicate_lines:
-            rows.append(("duplicate lines", f"{faults.duplicate_lines:,} "
-                         f"({faults.duplicates_identical} identical, "
-                         f"{faults.duplicates_shifted} with a later receivedAt)"))
+            rows.append(
+                (
+                    "duplicate lines",
+                    f"{faults.duplicate_lines:,} "
+                    f"({faults.duplicates_identical} identical, "
+                    f"{faults.duplicates_shifted} with a later receivedAt)",
+                )
+            )
         for late in faults.late_files:
-            rows.append(("late file", f"{late.file}: {late.beacons:,} beacons of "
-                         f"{late.beacons_day}, delivered {late.delivered_day}"))
+            rows.append(
+                (
+                    "late file",
+                    f"{late.file}: {late.beacons:,} beacons of "
+                    f"{late.beacons_day}, delivered {late.delivered_day}",
+                )
+            )
         if faults.malformed:
             kinds = ", ".join(f"{k} {n}" for k, n in faults.malformed_by_kind().items())
             rows.append(("malformed lines", f"{faults.malformed_lines} ({kinds})"))
         if faults.truncated:
             cut = faults.truncated
-            rows.append(("truncated gzip", f"{cut.file}: {cut.lost_lines:,} of "
-                         f"{cut.lines_written:,} lines lost"))
+            rows.append(
+                (
+                    "truncated gzip",
+                    f"{cut.file}: {cut.lost_lines:,} of {cut.lines_written:,} lines lost",
+                )
+            )
         return rows

@@ -19,8 +19,30 @@ HOUR_MS = 3_600_000
 
 # Relative viewing by local hour, 0..23 (peak 1.0 at 19-20 h).
 HOURLY_WEIGHT: tuple[float, ...] = (
-    0.35, 0.22, 0.14, 0.10, 0.08, 0.09, 0.16, 0.30, 0.48, 0.60, 0.66, 0.70,
-    0.74, 0.72, 0.70, 0.70, 0.74, 0.80, 0.90, 1.00, 1.00, 0.92, 0.75, 0.52,
+    0.35,
+    0.22,
+    0.14,
+    0.10,
+    0.08,
+    0.09,
+    0.16,
+    0.30,
+    0.48,
+    0.60,
+    0.66,
+    0.70,
+    0.74,
+    0.72,
+    0.70,
+    0.70,
+    0.74,
+    0.80,
+    0.90,
+    1.00,
+    1.00,
+    0.92,
+    0.75,
+    0.52,
 )
 # Monday..Sunday, mean 1.0: a little more on weekdays.
 WEEKDAY_FACTOR: tuple[float, ...] = (1.04, 1.05, 1.05, 1.04, 1.02, 0.91, 0.89)
@@ -86,4 +108,3 @@ class ReceivedAtFormatter:
             moment = datetime.fromtimestamp(minute * 60, tz=UTC)
             self._prefix = moment.strftime("%Y-%m-%dT%H:%M:").encode()
         return self._prefix + b"%02d.%03dZ" % divmod(rest, 1000)
-

@@ -49,8 +49,13 @@ class AtomicGzipLines:
     queued in order (one thread, FIFO) and at most a few are in flight.
     """
 
-    def __init__(self, inbox: Path, relative: str, compresslevel: int = 6,
-                 compressor: ThreadPoolExecutor | None = None) -> None:
+    def __init__(
+        self,
+        inbox: Path,
+        relative: str,
+        compresslevel: int = 6,
+        compressor: ThreadPoolExecutor | None = None,
+    ) -> None:
         self.inbox = inbox
         self.relative = relative
         self.final = inbox / relative
@@ -58,8 +63,9 @@ class AtomicGzipLines:
         tmp_dir.mkdir(parents=True, exist_ok=True)
         self.tmp = tmp_dir / relative.replace("/", "__")
         self._raw = open(self.tmp, "wb")  # noqa: SIM115 - closed in close()
-        self._gzip = gzip.GzipFile(filename="", mode="wb", compresslevel=compresslevel,
-                                   fileobj=self._raw, mtime=0)
+        self._gzip = gzip.GzipFile(
+            filename="", mode="wb", compresslevel=compresslevel, fileobj=self._raw, mtime=0
+        )
         self._compressor = compressor
         self._in_flight: deque[Future[int]] = deque()
         self._buffer: list[bytes] = []
@@ -120,8 +126,10 @@ def beacon_file_name(day: date, window: int, files_per_day: int, seed: int) -> s
 
 
 def late_file_name(delivered: date, number: int, beacons_day: date, seed: int) -> str:
-    return (f"{BEACONS_DIR}/kava_{delivered.isoformat()}_late{number}"
-            f"_{beacons_day.isoformat()}_s{seed}.jsonl.gz")
+    return (
+        f"{BEACONS_DIR}/kava_{delivered.isoformat()}_late{number}"
+        f"_{beacons_day.isoformat()}_s{seed}.jsonl.gz"
+    )
 
 
 @dataclass
@@ -198,8 +206,9 @@ class DayWriter:
 
     def _open(self, window: int) -> None:
         self.window = window
-        self.file = AtomicGzipLines(self.inbox, self._name(window), self.compresslevel,
-                                    self.compressor)
+        self.file = AtomicGzipLines(
+            self.inbox, self._name(window), self.compresslevel, self.compressor
+        )
         self.file_beacons = 0
         self.pending = list(self.malformed.get(window, ()))
         self.cut_file = self.truncate is not None and window == self.truncate
@@ -215,13 +224,17 @@ class DayWriter:
             bad, bad_field = malformed_line(template, spec)
             file.write(bad + b"\n")
             self.result.malformed.append(
-                MalformedLine(file.relative, file.lines, spec.kind, bad_field))
+                MalformedLine(file.relative, file.lines, spec.kind, bad_field)
+            )
 
     def _fallback_template(self) -> bytes:
         """A template for a bad line in a file that has no good line yet."""
-        return (b'{"receivedAt":"' + self.formatter.format(self.base + self.window * self.window_ms)
-                + b'","eventType":1,"partnerId":1001,"entryId":"0_missing0","sessionId":'
-                b'"00000000-0000-4000-8000-000000000000","eventIndex":1,"position":0.0}')
+        return (
+            b'{"receivedAt":"'
+            + self.formatter.format(self.base + self.window * self.window_ms)
+            + b'","eventType":1,"partnerId":1001,"entryId":"0_missing0","sessionId":'
+            b'"00000000-0000-4000-8000-000000000000","eventIndex":1,"position":0.0}'
+        )
 
     def _close(self) -> None:
         file = self.file
