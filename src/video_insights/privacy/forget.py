@@ -9,10 +9,14 @@ What is removed:
 * the viewer's record in the ``users`` side feed (``lake/side/users``).
 
 The manifest's ``landed_rows`` / ``quarantined_rows`` of the affected inbox files are lowered by
-the removed rows, so the quality check "lake rows reconcile with the manifest" keeps holding. Then
-the marts are rebuilt from the lake (``dbt build --full-refresh``, so incremental models keep
-nothing of the viewer either) and the pipeline's own validate and publish steps swap the result
-in, so staged events, every mart and every report table lose the viewer at once.
+the removed rows and ``forgotten_rows`` raised by them, so the quality check "lake rows reconcile
+with the manifest" keeps holding. Then only the affected days are rebuilt
+(:func:`rebuild_without_viewer`: the viewer's rows leave ``int_beacons_deduped``, the one model
+that carries landed rows from build to build, and their (partner, local day) partitions, widened
+by ``session_span_days``, are rebuilt through the incremental planner; a full refresh only when no
+partial plan can be made), and the pipeline's own validate and publish steps swap the result in,
+so staged events, every mart and every report table lose the viewer at once. Landing keeps them
+out afterwards: it drops what a forgotten viewer sends again (:mod:`.forgotten`).
 
 Crash safety: the plan (every file to rewrite and the manifest counts it ends with, as absolute
 numbers) is written to ``privacy/forget-pending.json`` before the first rewrite; each rewrite is
@@ -24,8 +28,9 @@ For a partner whose user ids are pseudonymized at landing the rows are found by 
 (computed with the warehouse's pseudonymization key), so the request takes the real id.
 
 The ledger ``privacy/forgotten.jsonl`` records each request without the user id in clear: a
-keyed hash (HMAC-SHA256 with ``privacy/ledger.key``, created on first use) of partner and user,
-so "was this viewer forgotten?" can be answered (:func:`is_forgotten`) without keeping the id.
+keyed hash (HMAC-SHA256 with ``privacy/ledger.key``, created on first use) of partner and user id
+as landing stores it (the pseudonym for a pseudonymized partner), so "was this viewer
+forgotten?" can be answered (:func:`is_forgotten`, and landing's check) without keeping the id.
 """
 
 from __future__ import annotations
