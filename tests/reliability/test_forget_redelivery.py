@@ -196,12 +196,17 @@ def test_a_forgotten_viewer_delivered_again_does_not_land(tmp_path):
         assert after[name] == rows, f"{name} differs from the deliveries without the viewer"
 
 
-def test_a_pseudonymized_forgotten_viewer_delivered_again_does_not_land(tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_pseudonymized_forgotten_viewer_delivered_again_does_not_land(
+    tmp_path, monkeypatch, workers
+):
     """Partner 601's ids are pseudonymized: the ledger key is of the pseudonym landing stores,
-    so the request with the real id also stops her new beacons (landing only: no build)."""
+    so the request with the real id also stops her new beacons (landing only: no build), in
+    this process and in landing's worker processes."""
     from video_insights.privacy.pseudonymize import pseudonymization_key, pseudonymize_user_id
 
     monkeypatch.setenv("VIDEO_INSIGHTS_PSEUDONYMIZE_PARTNERS", str(fc.PARTNER))
+    monkeypatch.setenv("VIDEO_INSIGHTS_LANDING_WORKERS", workers)
     inbox = fc.write_inbox(tmp_path / "inbox")
     paths = WarehousePaths.at(tmp_path / "warehouse")
     land_step(inbox, paths.root, MONDAY)
