@@ -151,7 +151,8 @@ class LocalAirflow:
         raise AssertionError(f"the dag-processor did not parse {DAG_ID}\n{self.logs()}")
 
     def backfill(self, *extra: str) -> int:
-        """``airflow backfill create`` over DAYS; waits for its runs; returns the backfill id."""
+        """``airflow backfill create`` over DAYS; returns the backfill id (the scheduler runs it:
+        :meth:`wait`)."""
         done = self.cli(
             "backfill",
             "create",
@@ -167,6 +168,10 @@ class LocalAirflow:
         )
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         (backfill_id,) = self.query("select max(id) from backfill where dag_id = ?", (DAG_ID,))[0]
+        return backfill_id
+
+    def wait(self, backfill_id: int) -> None:
+        """Until the scheduler marks the backfill complete (all its runs finished)."""
         deadline = time.monotonic() + RUNS_TIMEOUT
         while time.monotonic() < deadline:
             self._check_alive()
@@ -175,7 +180,7 @@ class LocalAirflow:
                     "select completed_at from backfill where id = ?", (backfill_id,)
                 )[0]
                 if completed is not None:
-                    return backfill_id
+                    return
             time.sleep(5)
         raise AssertionError(f"backfill {backfill_id} did not finish in time\n{self.logs()}")
 
@@ -230,6 +235,8 @@ def local_airflow(tmp_path_factory, inbox) -> Iterator[LocalAirflow]:
 def test_airflow_backfill_equals_video_insights_backfill_and_a_rerun_changes_nothing(
     local_airflow, inbox, tmp_path
 ):
+    first = local_airflow.backfill()  # the scheduler runs it while this process makes the reference
+
     # the reference: the same inbox landed, then `video-insights backfill` over the same days
     from video_insights.cli import main
     from video_insights.pipeline import land_step
@@ -251,7 +258,7 @@ def test_airflow_backfill_equals_video_insights_backfill_and_a_rerun_changes_not
     assert done.exit_code == 0, done.output
     expected = report_tables(reference.published_db)
 
-    first = local_airflow.backfill()
+    local_airflow.wait(first)
     assert local_airflow.runs_of(first) == [
         (day.isoformat(), "backfill", "success") for day in DAYS
     ], local_airflow.logs()
@@ -265,6 +272,7 @@ def test_airflow_backfill_equals_video_insights_backfill_and_a_rerun_changes_not
 
     # again, rerunning the completed dates: nothing changes
     second = local_airflow.backfill("--reprocess-behavior", "completed")
+    local_airflow.wait(second)
     assert second != first
     assert local_airflow.runs_of(second) == [
         (day.isoformat(), "backfill", "success") for day in DAYS
