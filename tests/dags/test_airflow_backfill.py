@@ -43,6 +43,7 @@ from tests.reliability.helpers import report_tables
 from video_insights.config import WarehousePaths
 from video_insights.orchestration import DAG_ID, _airflow_bin, airflow_env, init_metadata_db
 
+ROOT = Path(__file__).resolve().parents[2]
 DAYS = [date(2026, 11, 1), date(2026, 11, 2)]
 RUNS_TIMEOUT = 1200  # seconds for the two nights of one backfill (2 shared cores)
 
@@ -75,6 +76,13 @@ class LocalAirflow:
                 "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(_free_port()),
                 "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(_free_port()),
                 "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+                # a longer SQLite busy timeout: see tests/dags/airflow_sqlite.py
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": (
+                    "tests.dags.airflow_sqlite.CONNECT_ARGS"
+                ),
+                "PYTHONPATH": os.pathsep.join(
+                    filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])
+                ),
             }
         )
         self.port = port
