@@ -202,3 +202,36 @@
 {% macro spark__tuple_value(expressions) -%}
     array({{ expressions | join(", ") }})
 {%- endmacro %}
+
+
+{#- An AGGREGATE: `value` of the row with the smallest `ordering`. -#}
+{% macro value_at_min(value, ordering) -%}
+    {{ return(adapter.dispatch('value_at_min', 'video_insights')(value, ordering)) }}
+{%- endmacro %}
+
+{% macro duckdb__value_at_min(value, ordering) -%}
+    arg_min({{ value }}, {{ ordering }})
+{%- endmacro %}
+
+{% macro spark__value_at_min(value, ordering) -%}
+    min_by({{ value }}, {{ ordering }})
+{%- endmacro %}
+
+
+{#-
+    A struct of columns, each field named like its column (`relation` qualifies them): one value
+    to carry through an aggregate, or to order by (structs compare field by field).
+-#}
+{% macro struct_of(columns, relation=none) -%}
+    {{ return(adapter.dispatch('struct_of', 'video_insights')(columns, relation)) }}
+{%- endmacro %}
+
+{% macro duckdb__struct_of(columns, relation=none) -%}
+    {%- set prefix = (relation ~ '.') if relation else '' -%}
+    struct_pack({% for column in columns %}{{ column }} := {{ prefix }}{{ column }}{{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{% macro spark__struct_of(columns, relation=none) -%}
+    {%- set prefix = (relation ~ '.') if relation else '' -%}
+    named_struct({% for column in columns %}'{{ column }}', {{ prefix }}{{ column }}{{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}

@@ -9,6 +9,10 @@
     session is a session with playback and at least one ERROR. avg_session_error_rate =
     error sessions / sessions with playback, 0..1. ERRORs of a session that never got a play
     request (errorPosition 3, a failed load) count in count_errors, not in the rate.
+
+    One aggregation over the beacons, no window: value_at_min() over beacon_order_value() picks
+    the first beacon's context (the old row_number() window sorted every wide beacon row of the
+    day by session and beacon order, and spilled at 10M beacons; docs/benchmarks.md).
 -#}
 {{ day_partitioned() }}
 with
@@ -18,20 +22,15 @@ beacons as (
     where {{ on_rebuilt_days() }}
 ),
 
-first_beacons as (
-    select *
-    from beacons
-    qualify row_number() over (
-        partition by partner_id, entry_id, session_id
-        order by {{ beacon_order() }}
-    ) = 1
-),
-
-session_counts as (
+sessions as (
     select
         partner_id,
         entry_id,
         session_id,
+        {{ value_at_min(
+            struct_of(['report_date', 'received_at', 'user_id', 'playback_type'] + viewer_context_columns('geo_and_device')),
+            beacon_order_value()
+        ) }} as first_beacon,
         count(*) as count_beacons,
         max(received_at) as ended_at,
         {{ count_events('PLAY_REQUEST') }} as count_play_requested,
@@ -43,27 +42,23 @@ session_counts as (
 
 final as (
     select
-        first_beacons.partner_id,
-        first_beacons.entry_id,
-        first_beacons.session_id,
-        first_beacons.report_date,
-        first_beacons.received_at as started_at,
-        session_counts.ended_at,
-        first_beacons.user_id,
-        first_beacons.playback_type,
-        {{ context_values('first_beacons', 'geo_and_device') }},
-        session_counts.count_beacons,
-        session_counts.count_play_requested,
-        session_counts.count_plays,
-        session_counts.count_errors,
-        session_counts.count_play_requested + session_counts.count_plays > 0 as has_playback,
-        session_counts.count_play_requested + session_counts.count_plays > 0
-            and session_counts.count_errors > 0 as is_error_session
-    from first_beacons
-    inner join session_counts
-        on first_beacons.partner_id = session_counts.partner_id
-        and first_beacons.entry_id = session_counts.entry_id
-        and first_beacons.session_id = session_counts.session_id
+        partner_id,
+        entry_id,
+        session_id,
+        first_beacon.report_date,
+        first_beacon.received_at as started_at,
+        ended_at,
+        first_beacon.user_id,
+        first_beacon.playback_type,
+        {{ context_values('first_beacon', 'geo_and_device') }},
+        count_beacons,
+        count_play_requested,
+        count_plays,
+        count_errors,
+        count_play_requested + count_plays > 0 as has_playback,
+        count_play_requested + count_plays > 0
+            and count_errors > 0 as is_error_session
+    from sessions
 )
 
 select * from final
