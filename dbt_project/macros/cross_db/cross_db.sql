@@ -235,3 +235,21 @@
     {%- set prefix = (relation ~ '.') if relation else '' -%}
     named_struct({% for column in columns %}'{{ column }}', {{ prefix }}{{ column }}{{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
+
+
+{#-
+    Put after `<name> as` of a CTE that several later CTEs read, when reading its table again is
+    cheaper than storing the CTE's rows: DuckDB stores (materializes) such a CTE by default,
+    every column any reader needs, for every row (fct_qoe_play_requests: docs/benchmarks.md).
+    Other engines: nothing (Spark inlines CTEs).
+-#}
+{% macro not_materialized() -%}
+    {{ return(adapter.dispatch('not_materialized', 'video_insights')()) }}
+{%- endmacro %}
+
+{% macro default__not_materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__not_materialized() -%}
+    not materialized
+{%- endmacro %}

@@ -17,7 +17,7 @@
 {{ day_partitioned() }}
 with
 
-beacons as (
+beacons as {{ not_materialized() }} (
     select * from {{ ref('int_beacons_deduped') }}
     where {{ on_rebuilt_days() }}
 ),
