@@ -18,6 +18,7 @@ from pathlib import Path
 import orjson
 
 from video_insights.contract import BEACON_FIELDS, IP_ADDRESS, USER_AGENT
+from video_insights.landing.fastpath import CHUNK_LINES, FastPath
 from video_insights.landing.geo import GeoLookup
 from video_insights.landing.inbox import InboxFile, LineReader
 from video_insights.landing.parse import (
@@ -96,8 +97,18 @@ def _beacon_expressions() -> dict[str, str]:
 _BEACON_EXPRESSIONS = _beacon_expressions()
 
 
-def beacons_select(spool: Path, dims: Path, sha256: str, landed_at: datetime) -> str:
-    """The SELECT that turns a beacon spool and its enrichment ids into the landed columns."""
+def beacons_select(
+    spool: Path | None,
+    dims: Path,
+    sha256: str,
+    landed_at: datetime,
+    fast_table: str | None = None,
+    day: str | None = None,
+) -> str:
+    """The SELECT that turns a beacon spool and its enrichment ids into the landed columns.
+
+    ``fast_table``/``day``: the fast path's rows of that UTC date join the spool's (either may
+    have none)."""
     expressions = {
         **_BEACON_EXPRESSIONS,
         "source_file_sha256": sql_literal(sha256),
@@ -113,8 +124,20 @@ def beacons_select(spool: Path, dims: Path, sha256: str, landed_at: datetime) ->
         f"list([a, b, c] ORDER BY i) FILTER (WHERE k = {_UA_KIND}) AS ua, "
         f"list([a, b, c] ORDER BY i) FILTER (WHERE k = {_REF_KIND}) AS ref "
         f"FROM {read_spool(dims, _DIMS_COLUMNS)}) "
-        f"SELECT {columns} FROM {read_spool(spool, _BEACON_SPOOL_COLUMNS)} AS b, d"
+        f"SELECT {columns} FROM {_beacon_rows(spool, fast_table, day)} AS b, d"
     )
+
+
+def _beacon_rows(spool: Path | None, fast_table: str | None, day: str | None) -> str:
+    sources = []
+    if spool is not None:
+        sources.append(f"SELECT * FROM {read_spool(spool, _BEACON_SPOOL_COLUMNS)}")
+    if fast_table is not None:
+        names = ", ".join(sql_ident(name) for name in _BEACON_SPOOL_COLUMNS)
+        sources.append(f"SELECT {names} FROM {fast_table} WHERE _day = {sql_literal(day or '')}")
+    if len(sources) == 1 and spool is not None:
+        return read_spool(spool, _BEACON_SPOOL_COLUMNS)
+    return "(" + " UNION ALL BY NAME ".join(sources) + ")"
 
 
 class Enricher:
@@ -161,97 +184,176 @@ def stage_beacons(
     checker: BeaconChecker,
     key: bytes,
     pseudonymizer: Pseudonymizer | None = None,
+    fast: FastPath | None = None,
 ) -> Staged:
     """Read, validate and enrich a beacon file into per-date spools (the hot loop).
 
     ``key``: the landing key of ``beacon_id``; ``pseudonymizer``: replaces the ``userId`` of the
-    partners that require it (None: no partner does)."""
+    partners that require it (None: no partner does); ``fast``: the DuckDB fast path
+    (:mod:`.fastpath`) for plainly valid lines, None to take every line through the Python
+    rules."""
     staged = Staged.start(file, sha256, outputs, pseudonymizer)
-    pseudonymized = pseudonymizer.partners if pseudonymizer is not None else ()
-    sha16 = staged.sha16
-    spools = staged.spools
-    dims = staged.dims = outputs.spool(f"dims-{sha16}.ndjson")
-    ip_ids: dict[str | None, int] = {}
-    ua_ids: dict[str | None, int] = {}
-    ref_ids: dict[str, int] = {}
-    loads, dumps, blake2b = orjson.loads, orjson.dumps, hashlib.blake2b
-    sort_keys, newline = orjson.OPT_SORT_KEYS, orjson.OPT_APPEND_NEWLINE
-    check_fields, check_received = checker.fields, checker.received
-    line_number = blank = 0
+    lines = BeaconLines(staged, outputs, enricher, checker, key, pseudonymizer)
     reader = LineReader(file.path, file.gzipped)
-    for block in reader:
-        for line in block:
-            line_number += 1
-            if not line or line.isspace():
-                blank += 1
-                continue
+    line_number = 0
+    if fast is None:
+        one = lines.line
+        for block in reader:
+            for line in block:
+                line_number += 1
+                one(line_number, line)
+            lines.flush()
+    else:
+        staged.fast_table = fast.start_file(staged.sha16)
+        pending: list[bytes] = []
+        for block in reader:
+            pending.extend(block)
+            if len(pending) >= CHUNK_LINES:
+                lines.fast_chunk(fast, line_number + 1, pending)
+                line_number += len(pending)
+                pending = []
+        if pending:
+            lines.fast_chunk(fast, line_number + 1, pending)
+            line_number += len(pending)
+    staged.finish_reading(reader, line_number, lines.blank)
+    spools = staged.spools
+    by_date = {day: spool.rows for day, spool in spools.items()}
+    if fast is not None and staged.fast_table is not None:
+        for day, rows in fast.rows_by_day(staged.fast_table).items():
+            by_date[day] = by_date.get(day, 0) + rows
+    staged.result.rows_by_event_date.update(by_date)
+    staged.result.landed_rows = sum(by_date.values())
+    return staged
+
+
+class BeaconLines:
+    """The Python rules for one line of a beacon file (:meth:`line`), and the hand-over of
+    chunks of lines to the fast path (:meth:`fast_chunk`), sharing the per-file enrichment ids."""
+
+    def __init__(
+        self,
+        staged: Staged,
+        outputs: FileOutputs,
+        enricher: Enricher,
+        checker: BeaconChecker,
+        key: bytes,
+        pseudonymizer: Pseudonymizer | None,
+    ) -> None:
+        self.staged = staged
+        self.outputs = outputs
+        self.enricher = enricher
+        self.key = key
+        self.pseudonymizer = pseudonymizer
+        self.pseudonymized = pseudonymizer.partners if pseudonymizer is not None else ()
+        self.dims = staged.dims = outputs.spool(f"dims-{staged.sha16}.ndjson")
+        self.ip_ids: dict[str | None, int] = {}
+        self.ua_ids: dict[str | None, int] = {}
+        self.ref_ids: dict[str, int] = {}
+        self.check_fields, self.check_received = checker.fields, checker.received
+        self.blank = 0
+
+    def flush(self) -> None:
+        for spool in self.staged.spools.values():
+            spool.flush()
+        self.dims.flush()
+
+    def geo_id(self, ip: str | None) -> int:
+        geo = self.ip_ids.get(ip)
+        if geo is None:
+            geo = self.ip_ids[ip] = len(self.ip_ids) + 1
+            self.dims.add_object({"k": _GEO_KIND, "i": geo, **_abcd(self.enricher.geo_of(ip))})
+        return geo
+
+    def agent_id(self, ua: str | None) -> int:
+        agent = self.ua_ids.get(ua)
+        if agent is None:
+            agent = self.ua_ids[ua] = len(self.ua_ids) + 1
+            self.dims.add_object({"k": _UA_KIND, "i": agent, **_abcd(self.enricher.agent_of(ua))})
+        return agent
+
+    def referrer_id(self, referrer: str) -> int:
+        ref = self.ref_ids.get(referrer)
+        if ref is None:
+            ref = self.ref_ids[referrer] = len(self.ref_ids) + 1
+            self.dims.add_object(
+                {"k": _REF_KIND, "i": ref, **_abcd(self.enricher.referrer_of(referrer))}
+            )
+        return ref
+
+    def ids(self, kind: str, values: list) -> list[int]:
+        """Enrichment ids of distinct values for the fast path (kind "ip", "ua" or "ref")."""
+        assign = {"ip": self.geo_id, "ua": self.agent_id, "ref": self.referrer_id}[kind]
+        return [assign(value) for value in values]
+
+    def fast_chunk(self, fast: FastPath, first: int, lines: list[bytes]) -> None:
+        assert self.staged.fast_table is not None
+        others = fast.chunk(self.staged.fast_table, first, lines, self.key, self.ids)
+        one = self.line
+        for number in others.tolist():
+            one(number, lines[number - first])
+        self.flush()
+
+    def line(self, line_number: int, line: bytes) -> None:
+        """The Python rules for one line: spool the typed beacon or quarantine the line."""
+        staged = self.staged
+        if not line or line.isspace():
+            self.blank += 1
+            return
+        try:
+            if len(line) > MAX_LINE_BYTES:
+                raise too_long(line)
+            obj = orjson.loads(line)
+            if type(obj) is not dict:
+                load_object(line)  # raises the "not a JSON object" verdict
+            raw_received = obj.pop("receivedAt", MISSING)
+            # beacon_id: the raw object without receivedAt (ipAddress/userAgent included)
+            beacon_id = hashlib.blake2b(
+                orjson.dumps(obj, option=orjson.OPT_SORT_KEYS), digest_size=16, key=self.key
+            ).hexdigest()
+            ip = obj.pop(IP_ADDRESS, None)
+            ua = obj.pop(USER_AGENT, None)
+            extra = self.check_fields(obj)
+            received, day = self.check_received(raw_received)
+            if ip is not None and type(ip) is not str:
+                collector_string(IP_ADDRESS, ip)
+            if ua is not None and type(ua) is not str:
+                collector_string(USER_AGENT, ua)
+        except orjson.JSONDecodeError:
             try:
-                if len(line) > MAX_LINE_BYTES:
-                    raise too_long(line)
-                obj = loads(line)
-                if type(obj) is not dict:
-                    load_object(line)  # raises the "not a JSON object" verdict
-                raw_received = obj.pop("receivedAt", MISSING)
-                # beacon_id: the raw object without receivedAt (ipAddress/userAgent included)
-                beacon_id = blake2b(
-                    dumps(obj, option=sort_keys), digest_size=16, key=key
-                ).hexdigest()
-                ip = obj.pop(IP_ADDRESS, None)
-                ua = obj.pop(USER_AGENT, None)
-                extra = check_fields(obj)
-                received, day = check_received(raw_received)
-                if ip is not None and type(ip) is not str:
-                    collector_string(IP_ADDRESS, ip)
-                if ua is not None and type(ua) is not str:
-                    collector_string(USER_AGENT, ua)
-            except orjson.JSONDecodeError:
-                try:
-                    load_object(line)
-                except BadLine as bad:
-                    staged.bad(line_number, bad, line)
-                continue
+                load_object(line)
             except BadLine as bad:
                 staged.bad(line_number, bad, line)
-                continue
-            if pseudonymized and obj["partnerId"] in pseudonymized:
-                user = obj.get("userId")
-                if user is not None:
-                    obj["userId"] = pseudonymizer.user_id(obj["partnerId"], user)  # type: ignore[union-attr]
-            geo = ip_ids.get(ip)
-            if geo is None:
-                geo = ip_ids[ip] = len(ip_ids) + 1
-                dims.add_object({"k": _GEO_KIND, "i": geo, **_abcd(enricher.geo_of(ip))})
-            agent = ua_ids.get(ua)
-            if agent is None:
-                agent = ua_ids[ua] = len(ua_ids) + 1
-                dims.add_object({"k": _UA_KIND, "i": agent, **_abcd(enricher.agent_of(ua))})
-            referrer = obj.pop("referrer", None)
-            if referrer is not None:
-                ref = ref_ids.get(referrer)
-                if ref is None:
-                    ref = ref_ids[referrer] = len(ref_ids) + 1
-                    dims.add_object(
-                        {"k": _REF_KIND, "i": ref, **_abcd(enricher.referrer_of(referrer))}
-                    )
-                obj[_REF] = ref
-            obj[_TS] = received
-            obj[_ID] = beacon_id
-            obj[_LINE] = line_number
-            obj[_GEO] = geo
-            obj[_UA] = agent
-            if extra is not None:
-                obj[_EXTRA] = extra
-            spool = spools.get(day)
-            if spool is None:
-                spool = spools[day] = outputs.spool(f"beacons-{sha16}-{day}.ndjson")
-            spool.add(dumps(obj, option=newline))
-        for spool in spools.values():
-            spool.flush()
-        dims.flush()
-    staged.finish_reading(reader, line_number, blank)
-    staged.result.rows_by_event_date.update({day: spool.rows for day, spool in spools.items()})
-    staged.result.landed_rows = sum(spool.rows for spool in spools.values())
-    return staged
+            return
+        except BadLine as bad:
+            staged.bad(line_number, bad, line)
+            return
+        if self.pseudonymized and obj["partnerId"] in self.pseudonymized:
+            user = obj.get("userId")
+            if user is not None:
+                obj["userId"] = self.pseudonymizer.user_id(obj["partnerId"], user)  # type: ignore[union-attr]
+        geo = self.ip_ids.get(ip)
+        if geo is None:
+            geo = self.geo_id(ip)
+        agent = self.ua_ids.get(ua)
+        if agent is None:
+            agent = self.agent_id(ua)
+        referrer = obj.pop("referrer", None)
+        if referrer is not None:
+            ref = self.ref_ids.get(referrer)
+            if ref is None:
+                ref = self.referrer_id(referrer)
+            obj[_REF] = ref
+        obj[_TS] = received
+        obj[_ID] = beacon_id
+        obj[_LINE] = line_number
+        obj[_GEO] = geo
+        obj[_UA] = agent
+        if extra is not None:
+            obj[_EXTRA] = extra
+        spool = staged.spools.get(day)
+        if spool is None:
+            spool = staged.spools[day] = self.outputs.spool(f"beacons-{staged.sha16}-{day}.ndjson")
+        spool.add(orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE))
 
 
 def _abcd(values: tuple) -> dict:

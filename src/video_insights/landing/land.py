@@ -43,11 +43,14 @@ from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
+
 from video_insights.config import WarehousePaths
 from video_insights.contract import BEACONS_DIR
 from video_insights.landing import manifest as manifest_mod
 from video_insights.landing.beacons import Enricher, beacons_select, stage_beacons
 from video_insights.landing.errors import LandingError
+from video_insights.landing.fastpath import FastPath
 from video_insights.landing.geo import GeoLookup
 from video_insights.landing.inbox import InboxFile, discover
 from video_insights.landing.parse import BeaconChecker
@@ -78,10 +81,19 @@ def write_staged(
         bounds: tuple = (None, None)
         if staged.file.feed == BEACONS_DIR:
             destinations = []
-            for day in sorted(staged.spools):
+            days = set(staged.spools) | set(staged.result.rows_by_event_date)
+            for day in sorted(days):
                 dest = warehouse.beacons / f"event_date={day}" / f"{sha16}.parquet"
+                spool = staged.spools.get(day)
                 writer.copy(
-                    beacons_select(staged.spools[day].path, staged.dims.path, sha256, landed_at),
+                    beacons_select(
+                        spool.path if spool is not None else None,
+                        staged.dims.path,
+                        sha256,
+                        landed_at,
+                        staged.fast_table,
+                        day,
+                    ),
                     dest,
                     outputs,
                 )
@@ -127,6 +139,8 @@ def write_staged(
         raise outputs.fail(exc) from exc
     finally:
         outputs.cleanup()
+        if staged.fast_table is not None:
+            writer.drop_table(staged.fast_table)
     return staged.result
 
 
@@ -138,20 +152,31 @@ def stage(
     checker: BeaconChecker,
     key: bytes,
     pseudonymizer: Pseudonymizer | None = None,
+    fast: FastPath | None = None,
 ) -> Staged:
+    """Stage one file; ``fast``: the DuckDB fast path for beacon lines (None: Python rules)."""
     outputs = FileOutputs(warehouse.tmp, file.name)
     try:
         if file.feed == BEACONS_DIR:
-            return stage_beacons(file, sha256, outputs, enricher, checker, key, pseudonymizer)
+            return stage_beacons(file, sha256, outputs, enricher, checker, key, pseudonymizer, fast)
         return stage_side_feed(file, sha256, outputs, pseudonymizer)
     except LandingError:
         outputs.rollback()
+        _drop_fast(fast, file, sha256)
         raise
-    except OSError as exc:
+    except (OSError, duckdb.Error) as exc:
+        _drop_fast(fast, file, sha256)
         raise outputs.fail(exc) from exc
     except BaseException:
         outputs.rollback()
+        _drop_fast(fast, file, sha256)
         raise
+
+
+def _drop_fast(fast: FastPath | None, file: InboxFile, sha256: str) -> None:
+    if fast is not None and file.feed == BEACONS_DIR:
+        with contextlib.suppress(Exception):
+            fast.drop(f"fastpath_{manifest_mod.sha16(sha256)}")
 
 
 @contextlib.contextmanager
@@ -288,9 +313,13 @@ class _Run:
         self.worker_cpu = 0.0
         self.cpu_by_worker: dict[int, float] = {}
         self.thread_cpu = 0.0  # of this thread in land_all (staging, in-process)
+        self.fast: FastPath | None = None
 
     def land_all(self, files: list[InboxFile], advance: Callable[[str], None]) -> None:
         writer = ParquetWriter(self.warehouse, memory_limit=self.memory_limit)
+        self.fast = FastPath.for_writer(
+            writer.con, self.pseudonymizer.partners if self.pseudonymizer else frozenset()
+        )
         threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing-writer")
         thread_cpu = time.thread_time()
         try:
@@ -355,6 +384,7 @@ class _Run:
                     self.checker,
                     self.key,
                     self.pseudonymizer,
+                    self.fast,
                 )
                 future = threads.submit(write_staged, staged, writer, self.warehouse, landed_at)
                 self.pending.append((future, staged, file.name))

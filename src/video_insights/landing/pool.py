@@ -94,6 +94,7 @@ def _die_with_parent() -> None:
 
 def _init(settings: WorkerSettings) -> None:
     from video_insights.landing.beacons import Enricher
+    from video_insights.landing.fastpath import FastPath
     from video_insights.landing.geo import GeoLookup
     from video_insights.landing.land import malloc_kept
     from video_insights.landing.parse import BeaconChecker
@@ -108,12 +109,14 @@ def _init(settings: WorkerSettings) -> None:
     pseudonymizer = None
     if settings.pseudonym_key is not None:
         pseudonymizer = Pseudonymizer(settings.pseudonym_key, settings.pseudonym_partners)
+    writer = ParquetWriter(settings.warehouse, memory_limit=settings.memory_limit, threads=1)
     _state.update(
         settings=settings,
         enricher=Enricher(geo),
         checker=BeaconChecker(),
-        writer=ParquetWriter(settings.warehouse, memory_limit=settings.memory_limit, threads=1),
+        writer=writer,
         pseudonymizer=pseudonymizer,
+        fast=FastPath.for_writer(writer.con, settings.pseudonym_partners),
     )
 
 
@@ -132,6 +135,7 @@ def _land(file: InboxFile, sha256: str, landed_at: datetime) -> TaskResult:
         _state["checker"],
         settings.key,
         _state["pseudonymizer"],
+        _state["fast"],
     )
     result = write_staged(staged, _state["writer"], settings.warehouse, landed_at)
     return TaskResult(

@@ -35,6 +35,7 @@ class Staged:
     dims: Spool | None = None
     quarantine: Spool | None = None
     pseudonymizer: Pseudonymizer | None = None
+    fast_table: str | None = None  # the DuckDB table of the fast path's rows (.fastpath)
 
     @property
     def sha16(self) -> str:

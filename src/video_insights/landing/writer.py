@@ -231,5 +231,9 @@ class ParquetWriter:
         os.replace(tmp, dest)
         outputs.placed.append(dest)
 
+    def drop_table(self, table: str) -> None:
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+
     def query(self, sql: str) -> list[tuple]:
         return self.con.execute(sql).fetchall()
