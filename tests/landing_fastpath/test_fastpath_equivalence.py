@@ -181,14 +181,12 @@ def _raw_mutation(draw: st.DrawFn, text: bytes) -> bytes:
 # ------------------------------------------------------------------------------ comparison
 
 
-def _rows(con: duckdb.DuckDBPyConnection, pattern: Path, order: str) -> list[str]:
-    if not list(pattern.parent.parent.glob(f"**/{pattern.name}")) and not list(
-        pattern.parent.glob(pattern.name)
-    ):
+def _rows(con: duckdb.DuckDBPyConnection, lake: Path, pattern: str, order: str) -> list[str]:
+    if not list(lake.glob(pattern)):
         return []
     cursor = con.execute(
-        f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = true, union_by_name = true)"
-        f" ORDER BY {order}"
+        f"SELECT * FROM read_parquet('{lake / pattern}', hive_partitioning = true,"
+        f" union_by_name = true) ORDER BY {order}"
     )
     names = [d[0] for d in cursor.description]
     return [repr(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
@@ -202,9 +200,9 @@ def _land(inbox: Path, root: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) 
     con = duckdb.connect()
     try:
         return {
-            "beacons": _rows(con, lake / "beacons" / "*" / "*.parquet", "source_line"),
-            "quarantine": _rows(con, lake / "quarantine" / "*.parquet", "line_number, reason"),
-            "manifest": _rows(con, lake / "manifest" / "*.parquet", "file_name"),
+            "beacons": _rows(con, lake, "beacons/*/*.parquet", "source_line"),
+            "quarantine": _rows(con, lake, "quarantine/*.parquet", "line_number, reason"),
+            "manifest": _rows(con, lake, "manifest/*.parquet", "file_name"),
             "summary": {
                 key: value
                 for key, value in summary.__dict__.items()
