@@ -202,7 +202,7 @@ def _classify_sql(excluded_partners: frozenset[int]) -> str:
     plain = (
         f"line IS NOT NULL AND strlen(line) <= {MAX_LINE_BYTES} AND left(line, 1) = '{{'"
         r" AND NOT contains(line, '\')"
-        r" AND NOT suffix(rtrim(rtrim(line, e' \t\r')[1:-2], e' \t\r'), ',')"
+        r" AND NOT regexp_matches(line, ',\s*\}\s*$')"
     )
     return (
         "WITH plain AS ("
