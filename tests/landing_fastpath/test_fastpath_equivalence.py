@@ -26,6 +26,7 @@ from video_insights.config import WarehousePaths
 from video_insights.contract import BEACON_FIELDS
 from video_insights.landing import land_inbox
 from video_insights.landing.fastpath import FASTPATH_ENV
+from video_insights.landing.secrets import beacon_id_hasher
 from video_insights.simulate.config import SimulationConfig
 from video_insights.simulate.engine import simulate
 
@@ -266,7 +267,11 @@ def test_valid_simulator_beacons_take_the_fast_path(simulated_beacons: list[dict
     counter = itertools.count(1)
     lines = [orjson.dumps(b) for b in simulated_beacons]
     others = fast.chunk(
-        table, 1, lines, b"k" * 32, lambda kind, vals: [next(counter) for _ in vals]
+        table,
+        1,
+        lines,
+        beacon_id_hasher(b"k" * 32),
+        lambda kind, vals: [next(counter) for _ in vals],
     )
     assert others.tolist() == []
     assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == len(lines)

@@ -11,7 +11,6 @@ NDJSON per UTC date; DuckDB joins the ids back (list indexing) while writing Par
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from video_insights.landing.parse import (
     too_long,
 )
 from video_insights.landing.referrer import parse_referrer
+from video_insights.landing.secrets import beacon_id_hasher
 from video_insights.landing.staged import Staged
 from video_insights.landing.useragent import parse_agent
 from video_insights.landing.writer import (
@@ -242,7 +242,7 @@ class BeaconLines:
         self.staged = staged
         self.outputs = outputs
         self.enricher = enricher
-        self.key = key
+        self.hasher = beacon_id_hasher(key)
         self.pseudonymizer = pseudonymizer
         self.pseudonymized = pseudonymizer.partners if pseudonymizer is not None else ()
         self.dims = staged.dims = outputs.spool(f"dims-{staged.sha16}.ndjson")
@@ -287,7 +287,7 @@ class BeaconLines:
 
     def fast_chunk(self, fast: FastPath, first: int, lines: list[bytes]) -> None:
         assert self.staged.fast_table is not None
-        others = fast.chunk(self.staged.fast_table, first, lines, self.key, self.ids)
+        others = fast.chunk(self.staged.fast_table, first, lines, self.hasher, self.ids)
         one = self.line
         for number in others.tolist():
             one(number, lines[number - first])
@@ -307,9 +307,9 @@ class BeaconLines:
                 load_object(line)  # raises the "not a JSON object" verdict
             raw_received = obj.pop("receivedAt", MISSING)
             # beacon_id: the raw object without receivedAt (ipAddress/userAgent included)
-            beacon_id = hashlib.blake2b(
-                orjson.dumps(obj, option=orjson.OPT_SORT_KEYS), digest_size=16, key=self.key
-            ).hexdigest()
+            hashed = self.hasher.copy()
+            hashed.update(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS))
+            beacon_id = hashed.hexdigest()
             ip = obj.pop(IP_ADDRESS, None)
             ua = obj.pop(USER_AGENT, None)
             extra = self.check_fields(obj)

@@ -33,9 +33,9 @@ The conditions (all of them, per line):
 ``beacon_id`` stays the keyed BLAKE2b-128 of the canonical JSON (sorted keys, compact) of the raw
 object without ``receivedAt``: DuckDB builds that text from the JSON values (under the
 conditions above, DuckDB writes every value back exactly as orjson does) and Python hashes the
-list (:func:`hashlib.blake2b`, the same call as the Python path). IP address, user agent and
-referrer are resolved once per distinct value by the same :class:`.beacons.Enricher` and the
-same per-file ids as the Python path, and joined in SQL.
+list (:func:`.secrets.beacon_id_hasher`, the same hash as the Python path). IP address, user
+agent and referrer are resolved once per distinct value by the same
+:class:`.beacons.Enricher` and the same per-file ids as the Python path, and joined in SQL.
 
 The fast rows of a file are kept in a DuckDB table of the landing writer's database (the spool
 columns plus the UTC date) until its Parquet files are written; the writer reads them together
@@ -48,9 +48,9 @@ measured slower than the Python path (docs/benchmarks.md, "Landing throughput").
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from collections.abc import Callable
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -261,7 +261,7 @@ class FastPath:
         table: str,
         first: int,
         lines: list[bytes],
-        key: bytes,
+        hasher: Any,
         ids: Callable[[str, list], list[int]],
     ) -> np.ndarray:
         """Land the plainly valid lines of ``lines`` (numbered from ``first``) into ``table``;
@@ -282,13 +282,14 @@ class FastPath:
         )
         con.register("fp_chunk", chunk)
         try:
-            return self._chunk(table, key, ids)
+            return self._chunk(table, hasher, ids)
         finally:
             for name in ("fp_chunk", "fp_ids", "fp_ip", "fp_ua", "fp_ref"):
                 with contextlib.suppress(duckdb.Error, KeyError):
                     con.unregister(name)
+            con.execute("DROP TABLE IF EXISTS fp_fast")
 
-    def _chunk(self, table: str, key: bytes, ids: Callable[[str, list], list[int]]) -> np.ndarray:
+    def _chunk(self, table: str, hasher: Any, ids: Callable[[str, list], list[int]]) -> np.ndarray:
         con = self.con
         con.execute(f"CREATE OR REPLACE TEMP TABLE fp_fast AS {self.classify_sql}")
         others = con.execute("SELECT n FROM fp_fast WHERE fast IS NOT TRUE ORDER BY n")
@@ -296,16 +297,12 @@ class FastPath:
         fast = con.execute("SELECT n, canonical FROM fp_fast WHERE fast ORDER BY n").fetchnumpy()
         if len(fast["n"]) == 0:
             return others
-        blake2b = hashlib.blake2b
-        hashed = pd.DataFrame(
-            {
-                "n": fast["n"],
-                "b": [
-                    blake2b(text.encode(), digest_size=16, key=key).hexdigest()
-                    for text in fast["canonical"]
-                ],
-            }
-        )
+        digests = []
+        for text in fast["canonical"]:
+            state = hasher.copy()
+            state.update(text.encode())
+            digests.append(state.hexdigest())
+        hashed = pd.DataFrame({"n": fast["n"], "b": digests})
         dims = {}
         for kind, name in (("ip", IP_ADDRESS), ("ua", USER_AGENT), ("ref", "referrer")):
             column = _COLS[name]

@@ -10,6 +10,7 @@ keeps the ids it was landed with.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -78,3 +79,15 @@ def landing_key(warehouse: WarehousePaths) -> bytes:
     """The key of ``beacon_id`` (keyed BLAKE2b): ``$VIDEO_INSIGHTS_LANDING_KEY`` or
     ``<warehouse>/secrets/landing.key``."""
     return load_or_create_key(secrets_dir(warehouse) / LANDING_KEY_FILE, LANDING_KEY_ENV)
+
+
+BEACON_ID_BYTES = 16  # beacon_id: BLAKE2b-128, written as 32 hex digits
+
+
+def beacon_id_hasher(key: bytes):  # -> hashlib.blake2b
+    """The keyed BLAKE2b-128 state of ``beacon_id`` (the one definition of the hash, used by the
+    Python path and the fast path). ``beacon_id`` of a canonical text ``c`` is
+    ``h = hasher.copy(); h.update(c); h.hexdigest()``: copying the keyed state skips hashing the
+    key block per line (1.11 vs 1.27 us per 630-byte line) and gives the same digest as
+    ``hashlib.blake2b(c, digest_size=16, key=key)``."""
+    return hashlib.blake2b(digest_size=BEACON_ID_BYTES, key=key)
