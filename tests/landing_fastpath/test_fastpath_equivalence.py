@@ -275,3 +275,33 @@ def test_valid_simulator_beacons_take_the_fast_path(simulated_beacons: list[dict
     )
     assert others.tolist() == []
     assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == len(lines)
+
+
+def test_tricky_lines_land_the_same_on_both_paths(
+    simulated_beacons: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cases Hypothesis found or that sit on a condition's edge, always run."""
+    base = orjson.dumps(simulated_beacons[0])[:-1]
+    tails = [
+        b',"extra":18446744073709551616}',  # beyond UBIGINT: orjson reads a float
+        b',"extra":9223372036854775808}',  # beyond BIGINT: orjson reads an int
+        b',"extra":-0}',
+        b',"extra":1.50}',
+        b',"extra":true}',
+        b',"extra":null}',
+        b',"extra":"a","extra":"b"}',
+        b',"targetPosition":1e20}',
+        b',"targetPosition":-0.0}',
+        b',"targetPosition":1.50}',
+        b',"targetPosition":0.00001}',
+        b',"errorPosition":-0}',
+        b',"errorPosition":9223372036854775807}',
+        b',"errorPosition":9223372036854775808}',
+        b',"customVar1":12345678901234567890123}',
+        b',"customVar1":2.5}',
+        b',"a b":1}',
+        b',"":1}',
+        b"}   ",
+        b",}",
+    ]
+    _equivalent([base + tail for tail in tails], False, monkeypatch)

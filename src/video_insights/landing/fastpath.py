@@ -187,7 +187,7 @@ def _classify_sql(excluded_partners: frozenset[int]) -> str:
         "coalesce(list_bool_and(list_transform(xk,"
         " lambda k: regexp_full_match(k, '[A-Za-z0-9_]+'))), true)",
         "coalesce(list_bool_and(list_transform(xv, lambda v: left(v, 1) = '\"'"
-        " OR TRY_CAST(v AS BIGINT)::VARCHAR = v)), true)",
+        " OR coalesce(TRY_CAST(v AS BIGINT)::VARCHAR = v, false))), true)",
         *(_field_ok(n) for n in _ALL),
         f"TRY_CAST({_COLS['eventType']} AS BIGINT) IN ({events})",
         f"({_COLS['playbackType']} IS NULL OR {_COLS['playbackType']} IN ({playback}))",
