@@ -193,10 +193,16 @@ def _rows(con: duckdb.DuckDBPyConnection, lake: Path, pattern: str, order: str) 
     return [repr(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
-def _land(inbox: Path, root: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) -> dict:
+def _land(
+    inbox: Path, root: Path, fast: bool, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> dict:
     monkeypatch.setenv(FASTPATH_ENV, "1" if fast else "0")
     warehouse = WarehousePaths.at(root)
-    summary = land_inbox(inbox, warehouse, now=NOW, workers=1)
+    if workers == 1:  # the setting
+        summary = land_inbox(inbox, warehouse, now=NOW, workers=1)
+    else:  # the argument (worker processes get the parent's decision)
+        monkeypatch.delenv(FASTPATH_ENV)
+        summary = land_inbox(inbox, warehouse, now=NOW, workers=workers, fastpath=fast)
     lake = warehouse.lake
     con = duckdb.connect()
     try:
@@ -215,15 +221,18 @@ def _land(inbox: Path, root: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) 
         con.close()
 
 
-def _equivalent(lines: list[bytes], gz: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+def _equivalent(
+    lines: list[bytes], gz: bool, monkeypatch: pytest.MonkeyPatch, files: int = 1, workers: int = 1
+) -> None:
     with tempfile.TemporaryDirectory(prefix="fastpath-eq-") as tmp:
         root = Path(tmp)
-        data = b"\n".join(lines) + b"\n"
-        name = "beacons/part.jsonl.gz" if gz else "beacons/part.jsonl"
         (root / "inbox" / "beacons").mkdir(parents=True)
-        (root / "inbox" / name).write_bytes(gzip.compress(data) if gz else data)
-        python = _land(root / "inbox", root / "python", False, monkeypatch)
-        fast = _land(root / "inbox", root / "fast", True, monkeypatch)
+        for number in range(files):
+            data = b"\n".join(lines[number::files]) + b"\n"
+            name = f"beacons/part-{number}.jsonl" + (".gz" if gz else "")
+            (root / "inbox" / name).write_bytes(gzip.compress(data) if gz else data)
+        python = _land(root / "inbox", root / "python", False, monkeypatch, workers)
+        fast = _land(root / "inbox", root / "fast", True, monkeypatch, workers)
     for part in ("beacons", "quarantine", "manifest"):
         assert fast[part] == python[part], part
     assert fast["summary"] == python["summary"]
@@ -305,3 +314,12 @@ def test_tricky_lines_land_the_same_on_both_paths(
         b",}",
     ]
     _equivalent([base + tail for tail in tails], False, monkeypatch)
+
+
+def test_worker_processes_land_the_same_on_both_paths(
+    simulated_beacons: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path in landing's worker processes (the ``fastpath`` argument, not the setting)."""
+    lines = [orjson.dumps(b) for b in simulated_beacons[:300]]
+    lines[7] = lines[7].replace(b'"eventType":', b'"eventType":"x","y":', 1)
+    _equivalent(lines, True, monkeypatch, files=2, workers=2)

@@ -7,6 +7,10 @@ validate (:class:`.parse.BeaconChecker`), then replace the IP
 address, user agent and referrer by small per-file ids whose enrichment (looked up once per
 distinct value and call, :class:`Enricher`) goes to a dimensions spool. Rows are spooled as
 NDJSON per UTC date; DuckDB joins the ids back (list indexing) while writing Parquet.
+
+The rules for one line are :meth:`BeaconLines.line`; with the (opt-in) DuckDB fast path
+(:mod:`.fastpath`) only the lines it does not take reach them, and its rows join the spool's
+when the Parquet files are written (:func:`beacons_select`).
 """
 
 from __future__ import annotations

@@ -239,9 +239,12 @@ class FastPath:
 
     @classmethod
     def for_writer(
-        cls, writer_con: duckdb.DuckDBPyConnection, excluded_partners: frozenset[int]
+        cls, writer_con: duckdb.DuckDBPyConnection, excluded_partners: frozenset[int], on: bool
     ) -> FastPath | None:
-        return cls(writer_con.cursor(), excluded_partners) if enabled() else None
+        """The fast path on a cursor of the landing writer's database (its per-file tables are
+        read by the writer), or None when ``on`` is false. ``excluded_partners``: partners whose
+        beacons always take the Python path (pseudonymized user ids)."""
+        return cls(writer_con.cursor(), excluded_partners) if on else None
 
     def start_file(self, sha16: str) -> str:
         """Create the (empty) table of a file's fast rows; returns its name."""

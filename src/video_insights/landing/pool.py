@@ -43,6 +43,7 @@ class WorkerSettings:
     key: bytes
     pseudonym_key: bytes | None
     pseudonym_partners: frozenset[int]
+    fastpath: bool = False  # the DuckDB fast path (decided by the parent: .fastpath)
 
 
 @dataclass
@@ -116,7 +117,7 @@ def _init(settings: WorkerSettings) -> None:
         checker=BeaconChecker(),
         writer=writer,
         pseudonymizer=pseudonymizer,
-        fast=FastPath.for_writer(writer.con, settings.pseudonym_partners),
+        fast=FastPath.for_writer(writer.con, settings.pseudonym_partners, settings.fastpath),
     )
 
 
