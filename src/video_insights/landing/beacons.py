@@ -46,6 +46,7 @@ from video_insights.landing.writer import (
     sql_literal,
     timestamp_literal,
 )
+from video_insights.privacy.forgotten import ForgottenViewers
 from video_insights.privacy.pseudonymize import Pseudonymizer
 
 # Keys of the beacon spool that are not beacon fields (a beacon's own keys never start with "_"
@@ -188,16 +189,18 @@ def stage_beacons(
     checker: BeaconChecker,
     key: bytes,
     pseudonymizer: Pseudonymizer | None = None,
+    forgotten: ForgottenViewers | None = None,
     fast: FastPath | None = None,
 ) -> Staged:
     """Read, validate and enrich a beacon file into per-date spools (the hot loop).
 
     ``key``: the landing key of ``beacon_id``; ``pseudonymizer``: replaces the ``userId`` of the
-    partners that require it (None: no partner does); ``fast``: the DuckDB fast path
-    (:mod:`.fastpath`) for plainly valid lines, None to take every line through the Python
-    rules."""
-    staged = Staged.start(file, sha256, outputs, pseudonymizer)
-    lines = BeaconLines(staged, outputs, enricher, checker, key, pseudonymizer)
+    partners that require it (None: no partner does); ``forgotten``: the forget ledger's viewers,
+    whose beacons are dropped and counted (None: nobody was forgotten); ``fast``: the DuckDB fast
+    path (:mod:`.fastpath`) for plainly valid lines, None to take every line through the Python
+    rules (the fast path leaves the beacons of partners with a forgotten viewer to them)."""
+    staged = Staged.start(file, sha256, outputs, pseudonymizer, forgotten)
+    lines = BeaconLines(staged, outputs, enricher, checker, key, pseudonymizer, forgotten)
     reader = LineReader(file.path, file.gzipped)
     line_number = 0
     if fast is None:
@@ -242,8 +245,10 @@ class BeaconLines:
         checker: BeaconChecker,
         key: bytes,
         pseudonymizer: Pseudonymizer | None,
+        forgotten: ForgottenViewers | None = None,
     ) -> None:
         self.staged = staged
+        self.forgotten = forgotten
         self.outputs = outputs
         self.enricher = enricher
         self.hasher = beacon_id_hasher(key)
@@ -335,6 +340,10 @@ class BeaconLines:
             user = obj.get("userId")
             if user is not None:
                 obj["userId"] = self.pseudonymizer.user_id(obj["partnerId"], user)  # type: ignore[union-attr]
+        if self.forgotten is not None and self.forgotten.drops(
+            staged.result, obj["partnerId"], obj.get("userId")
+        ):
+            return
         geo = self.ip_ids.get(ip)
         if geo is None:
             geo = self.geo_id(ip)

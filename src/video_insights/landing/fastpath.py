@@ -227,6 +227,14 @@ def _classify_sql(excluded_partners: frozenset[int]) -> str:
     )
 
 
+def python_only_partners(pseudonymized: frozenset[int], forgotten: object | None) -> frozenset[int]:
+    """Partners whose beacons always take the Python path: those with pseudonymized user ids
+    (replaced there) and those with a viewer in the forget ledger (``ForgottenViewers``: their
+    beacons are dropped and counted there, with the one ``drops`` call)."""
+    ledger = getattr(forgotten, "partners", None) or frozenset()
+    return frozenset(pseudonymized) | frozenset(ledger)
+
+
 SPOOL_FIELDS = tuple(f.kava_name for f in BEACON_FIELDS if f.kava_name != "referrer")
 
 

@@ -55,7 +55,7 @@ from video_insights.contract import BEACONS_DIR
 from video_insights.landing import manifest as manifest_mod
 from video_insights.landing.beacons import Enricher, beacons_select, stage_beacons
 from video_insights.landing.errors import LandingError
-from video_insights.landing.fastpath import FastPath
+from video_insights.landing.fastpath import FastPath, python_only_partners
 from video_insights.landing.fastpath import enabled as fastpath_enabled
 from video_insights.landing.geo import GeoLookup
 from video_insights.landing.inbox import InboxFile, discover
@@ -71,6 +71,7 @@ from video_insights.landing.writer import (
     sql_literal,
 )
 from video_insights.log import log_event
+from video_insights.privacy.forgotten import ForgottenViewers
 from video_insights.privacy.pseudonymize import Pseudonymizer
 
 logger = logging.getLogger("video_insights.landing")
@@ -134,6 +135,7 @@ def write_staged(
             line_count=result.line_count,
             landed_rows=result.landed_rows,
             quarantined_rows=result.quarantined_rows,
+            forgotten_rows=result.forgotten_rows,
             min_received_at=bounds[0],
             max_received_at=bounds[1],
             landed_at=landed_at,
@@ -158,14 +160,17 @@ def stage(
     checker: BeaconChecker,
     key: bytes,
     pseudonymizer: Pseudonymizer | None = None,
+    forgotten: ForgottenViewers | None = None,
     fast: FastPath | None = None,
 ) -> Staged:
     """Stage one file; ``fast``: the DuckDB fast path for beacon lines (None: Python rules)."""
     outputs = FileOutputs(warehouse.tmp, file.name)
     try:
         if file.feed == BEACONS_DIR:
-            return stage_beacons(file, sha256, outputs, enricher, checker, key, pseudonymizer, fast)
-        return stage_side_feed(file, sha256, outputs, pseudonymizer)
+            return stage_beacons(
+                file, sha256, outputs, enricher, checker, key, pseudonymizer, forgotten, fast
+            )
+        return stage_side_feed(file, sha256, outputs, pseudonymizer, forgotten)
     except LandingError:
         outputs.rollback()
         _drop_fast(fast, file, sha256)
@@ -299,6 +304,7 @@ class _Run:
         enricher: Enricher | None = None,
         pool: object | None = None,
         pool_workers: int = 1,
+        forgotten: ForgottenViewers | None = None,
         use_fastpath: bool = False,
     ) -> None:
         self.warehouse = warehouse
@@ -311,6 +317,7 @@ class _Run:
         self.memory_limit = memory_limit
         self.key = key
         self.pseudonymizer = pseudonymizer
+        self.forgotten = forgotten
         self.seen: dict[str, str] = {}  # sha256 -> the first name it came under in this run
         self.already: list[tuple[InboxFile, str]] = []  # in the manifest before this run
         self.pending: deque[tuple[Future, Staged | None, str]] = deque()
@@ -327,7 +334,9 @@ class _Run:
         writer = ParquetWriter(self.warehouse, memory_limit=self.memory_limit)
         self.fast = FastPath.for_writer(
             writer.con,
-            self.pseudonymizer.partners if self.pseudonymizer else frozenset(),
+            python_only_partners(
+                self.pseudonymizer.partners if self.pseudonymizer else frozenset(), self.forgotten
+            ),
             self.use_fastpath,
         )
         threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing-writer")
@@ -394,6 +403,7 @@ class _Run:
                     self.checker,
                     self.key,
                     self.pseudonymizer,
+                    self.forgotten,
                     self.fast,
                 )
                 future = threads.submit(write_staged, staged, writer, self.warehouse, landed_at)
@@ -432,6 +442,7 @@ class _Run:
             lines=result.line_count,
             rows=result.landed_rows,
             quarantined=result.quarantined_rows,
+            forgotten=result.forgotten_rows,
             dates=",".join(sorted(result.rows_by_event_date)) or "-",
         )
 
@@ -519,6 +530,7 @@ def land_inbox(
     with _exclusive(warehouse), _gc_paused(), malloc_kept():
         key = landing_key(warehouse)
         pseudonymizer = Pseudonymizer.for_warehouse(warehouse)
+        forgotten = ForgottenViewers.load(warehouse)  # the forget ledger, read once per run
         workers = pool_mod.worker_count(workers, files)
         use_fastpath = fastpath_enabled() if fastpath is None else fastpath
         with GeoLookup(geoip_db) as geo:
@@ -529,6 +541,7 @@ def land_inbox(
                 key=key,
                 pseudonym_key=pseudonymizer.key if pseudonymizer is not None else None,
                 pseudonym_partners=pseudonymizer.partners if pseudonymizer else frozenset(),
+                forgotten=forgotten,
                 fastpath=use_fastpath,
             )
             with _worker_pool(workers, settings) as pool:
@@ -542,6 +555,7 @@ def land_inbox(
                     enricher=Enricher(geo) if pool is None else None,
                     pool=pool,
                     pool_workers=workers,
+                    forgotten=forgotten,
                     use_fastpath=use_fastpath,
                 )
                 with _progress(progress, len(files)) as advance:
@@ -569,6 +583,7 @@ def land_inbox(
         rows_landed=summary.rows_landed,
         side_rows=sum(summary.side_rows_landed.values()),
         quarantined=summary.rows_quarantined,
+        forgotten=summary.rows_forgotten,
         distinct_ips=summary.distinct_ips_looked_up,
         distinct_user_agents=summary.distinct_user_agents_parsed,
         seconds=summary.seconds,

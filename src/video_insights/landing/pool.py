@@ -29,6 +29,7 @@ from pathlib import Path
 from video_insights.config import WarehousePaths
 from video_insights.landing.inbox import InboxFile
 from video_insights.landing.summary import FileResult
+from video_insights.privacy.forgotten import ForgottenViewers
 
 WORKERS_ENV = "VIDEO_INSIGHTS_LANDING_WORKERS"
 # Below this many compressed bytes to land, starting workers costs more than it saves.
@@ -43,6 +44,7 @@ class WorkerSettings:
     key: bytes
     pseudonym_key: bytes | None
     pseudonym_partners: frozenset[int]
+    forgotten: ForgottenViewers | None = None
     fastpath: bool = False  # the DuckDB fast path (decided by the parent: .fastpath)
 
 
@@ -95,7 +97,7 @@ def _die_with_parent() -> None:
 
 def _init(settings: WorkerSettings) -> None:
     from video_insights.landing.beacons import Enricher
-    from video_insights.landing.fastpath import FastPath
+    from video_insights.landing.fastpath import FastPath, python_only_partners
     from video_insights.landing.geo import GeoLookup
     from video_insights.landing.land import malloc_kept
     from video_insights.landing.parse import BeaconChecker
@@ -117,7 +119,11 @@ def _init(settings: WorkerSettings) -> None:
         checker=BeaconChecker(),
         writer=writer,
         pseudonymizer=pseudonymizer,
-        fast=FastPath.for_writer(writer.con, settings.pseudonym_partners, settings.fastpath),
+        fast=FastPath.for_writer(
+            writer.con,
+            python_only_partners(settings.pseudonym_partners, settings.forgotten),
+            settings.fastpath,
+        ),
     )
 
 
@@ -136,6 +142,7 @@ def _land(file: InboxFile, sha256: str, landed_at: datetime) -> TaskResult:
         _state["checker"],
         settings.key,
         _state["pseudonymizer"],
+        settings.forgotten,
         _state["fast"],
     )
     result = write_staged(staged, _state["writer"], settings.warehouse, landed_at)
