@@ -194,10 +194,20 @@ def _rows(con: duckdb.DuckDBPyConnection, lake: Path, pattern: str, order: str) 
 
 
 def _land(
-    inbox: Path, root: Path, fast: bool, monkeypatch: pytest.MonkeyPatch, workers: int
+    inbox: Path,
+    root: Path,
+    fast: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+    forget: tuple[int, str] | None = None,
 ) -> dict:
     monkeypatch.setenv(FASTPATH_ENV, "1" if fast else "0")
     warehouse = WarehousePaths.at(root)
+    if forget is not None:  # a viewer in the forget ledger (as forget-user records one)
+        from video_insights.privacy.forget import ledger_path, user_key
+
+        entry = {"partner_id": forget[0], "user_key": user_key(warehouse, *forget)}
+        ledger_path(warehouse).write_text(orjson.dumps(entry).decode() + "\n")
     if workers == 1:  # the setting
         summary = land_inbox(inbox, warehouse, now=NOW, workers=1)
     else:  # the argument (worker processes get the parent's decision)
@@ -207,8 +217,10 @@ def _land(
     con = duckdb.connect()
     try:
         return {
-            "beacons": _rows(con, lake, "beacons/*/*.parquet", "source_line"),
-            "quarantine": _rows(con, lake, "quarantine/*.parquet", "line_number, reason"),
+            "beacons": _rows(con, lake, "beacons/*/*.parquet", "source_file_sha256, source_line"),
+            "quarantine": _rows(
+                con, lake, "quarantine/*.parquet", "source_file, line_number, reason"
+            ),
             "manifest": _rows(con, lake, "manifest/*.parquet", "file_name"),
             "summary": {
                 key: value
@@ -222,8 +234,13 @@ def _land(
 
 
 def _equivalent(
-    lines: list[bytes], gz: bool, monkeypatch: pytest.MonkeyPatch, files: int = 1, workers: int = 1
-) -> None:
+    lines: list[bytes],
+    gz: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    files: int = 1,
+    workers: int = 1,
+    forget: tuple[int, str] | None = None,
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="fastpath-eq-") as tmp:
         root = Path(tmp)
         (root / "inbox" / "beacons").mkdir(parents=True)
@@ -231,11 +248,12 @@ def _equivalent(
             data = b"\n".join(lines[number::files]) + b"\n"
             name = f"beacons/part-{number}.jsonl" + (".gz" if gz else "")
             (root / "inbox" / name).write_bytes(gzip.compress(data) if gz else data)
-        python = _land(root / "inbox", root / "python", False, monkeypatch, workers)
-        fast = _land(root / "inbox", root / "fast", True, monkeypatch, workers)
+        python = _land(root / "inbox", root / "python", False, monkeypatch, workers, forget)
+        fast = _land(root / "inbox", root / "fast", True, monkeypatch, workers, forget)
     for part in ("beacons", "quarantine", "manifest"):
         assert fast[part] == python[part], part
     assert fast["summary"] == python["summary"]
+    return python["summary"]
 
 
 @pytest.fixture(autouse=True)
@@ -323,3 +341,15 @@ def test_worker_processes_land_the_same_on_both_paths(
     lines = [orjson.dumps(b) for b in simulated_beacons[:300]]
     lines[7] = lines[7].replace(b'"eventType":', b'"eventType":"x","y":', 1)
     _equivalent(lines, True, monkeypatch, files=2, workers=2)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_forgotten_viewer_is_dropped_the_same_on_both_paths(
+    simulated_beacons: list[dict], monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """The forget ledger's filter (privacy/forgotten.py) applies on the fast path too."""
+    viewer = next(b for b in simulated_beacons if b.get("userId"))
+    forget = (viewer["partnerId"], viewer["userId"])
+    lines = [orjson.dumps(b) for b in simulated_beacons[:300]]
+    summary = _equivalent(lines, True, monkeypatch, files=2, workers=workers, forget=forget)
+    assert summary["rows_forgotten"] >= 1  # the viewer's first beacon at least
