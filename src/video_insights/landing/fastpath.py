@@ -50,12 +50,10 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import numpy as np
 import orjson
-import pandas as pd
 
 from video_insights.contract import (
     BEACON_FIELDS,
@@ -68,6 +66,9 @@ from video_insights.contract import (
 )
 from video_insights.landing.parse import DEFAULT_PLAYBACK_TYPE, MAX_LINE_BYTES
 from video_insights.landing.writer import sql_ident, sql_literal
+
+if TYPE_CHECKING:  # pandas and numpy are imported when the fast path runs (landing's import
+    import numpy as np  # stays light when it is off)
 
 FASTPATH_ENV = "VIDEO_INSIGHTS_LANDING_FASTPATH"
 CHUNK_LINES = 50_000  # lines per DuckDB query (memory: a few tens of MB of text)
@@ -280,6 +281,9 @@ class FastPath:
 
         ``ids(kind, values)``: the per-file enrichment ids of distinct IPs, user agents or
         referrers (kind "ip", "ua", "ref"), as the Python path assigns them."""
+        import numpy as np
+        import pandas as pd
+
         try:
             texts: list[str | None] = b"\n".join(lines).decode().split("\n")
         except UnicodeDecodeError:
@@ -301,6 +305,8 @@ class FastPath:
             con.execute("DROP TABLE IF EXISTS fp_fast")
 
     def _chunk(self, table: str, hasher: Any, ids: Callable[[str, list], list[int]]) -> np.ndarray:
+        import pandas as pd
+
         con = self.con
         con.execute(f"CREATE OR REPLACE TEMP TABLE fp_fast AS {self.classify_sql}")
         others = con.execute("SELECT n FROM fp_fast WHERE fast IS NOT TRUE ORDER BY n")
