@@ -132,7 +132,8 @@ boundaries as (
 ),
 
 request_sessions as (
-    -- received_at is the sort's first key and never NULL: the end row's is the run's latest
+    -- received_at is the first sort key and never NULL (tested in stg_kava__beacons): the end
+    -- row's is the run's latest
     select
         beacon_id as play_request_id,
         case when ends_run then 1 else next_beacon_number - beacon_number + 1 end as count_beacons,
