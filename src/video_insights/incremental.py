@@ -198,9 +198,9 @@ def _changed_entry_days(
     con: Any, paths: WarehousePaths, shas: list[str], state: set[str], default_timezone: str
 ) -> set[PartnerDay]:
     """Partner-days the new entries files change the figures of: the days with beacons of the
-    entries whose duration (plays' completion), categories (category rollups, chargeback),
-    creation time or creator (entries added, contributors) change, and the partner-local days
-    those entries were created on, before and after."""
+    entries whose duration (plays' completion) or categories (category rollups, chargeback)
+    change, and the partner-local days, before and after, the entries whose creation time,
+    creator or categories change were created on (entries added, contributors)."""
     raw = ", ".join(f"{expr} as {name}" for name, expr in _ENTRY_FIGURE_COLUMNS.items())
     new = _side_records(
         paths,
@@ -209,30 +209,32 @@ def _changed_entry_days(
         f"cast(partner_id as bigint) as partner_id, cast(entry_id as varchar) as entry_id, {raw}",
     )
     columns = ", ".join(_ENTRY_FIGURE_COLUMNS)
-    differs = " or ".join(
-        f"after.{name} is distinct from old.{name}"
-        for name in _ENTRY_FIGURE_COLUMNS
-        if name != "duration_secs"
-    )
     con.execute(
         f"create or replace temp table changed_entries as with new as ({new}), "
         f"old as (select partner_id, entry_id, {columns}, updated_at, landed_at, source_line, "
         f"source_file_sha256 from {ENTRIES_TABLE}), "
         "after as (select * from (select * from old union all by name select * from new) "
         "qualify row_number() over (partition by partner_id, entry_id "
-        f"order by {_NEWEST_FIRST}) = 1) "
-        "select after.partner_id, after.entry_id, old.created_at as old_created_at, "
-        "after.created_at as new_created_at from after "
-        "left join old using (partner_id, entry_id) "
-        "where case when after.duration_secs > 0 then after.duration_secs end "
+        f"order by {_NEWEST_FIRST}) = 1), "
+        "compared as (select after.partner_id, after.entry_id, "
+        "old.created_at as old_created_at, after.created_at as new_created_at, "
+        "case when after.duration_secs > 0 then after.duration_secs end "
         "is distinct from case when old.duration_secs > 0 then old.duration_secs end "
-        f"or {differs}"
+        "or after.category_ids is distinct from old.category_ids as changes_plays, "
+        "after.category_ids is distinct from old.category_ids "
+        "or after.created_at is distinct from old.created_at "
+        "or after.creator_user_id is distinct from old.creator_user_id as changes_added "
+        "from after left join old using (partner_id, entry_id)) "
+        "select * from compared where changes_plays or changes_added"
     )
+    # duration and categories: every day the entry was played
     rows = con.execute(
         f"select distinct partner_id, report_date from {BEACONS_TABLE} "
-        "where (partner_id, entry_id) in (select partner_id, entry_id from changed_entries)"
+        "where (partner_id, entry_id) in "
+        "(select partner_id, entry_id from changed_entries where changes_plays)"
     ).fetchall()
     days = {(int(partner), day) for partner, day in rows}
+    # creation time, creator and categories: the days it was created on, before and after
     rows = con.execute(
         "select distinct changed.partner_id, cast(timezone(coalesce(zones.report_timezone, ?), "
         "timezone('UTC', created.created_at)) as date) "
@@ -240,7 +242,8 @@ def _changed_entry_days(
         "cross join lateral (select unnest([changed.old_created_at, changed.new_created_at]) "
         "as created_at) as created "
         f"left join ({_timezones(state)}) as zones on changed.partner_id = zones.partner_id "
-        "where created.created_at is not null and changed.partner_id is not null",
+        "where changed.changes_added and created.created_at is not null "
+        "and changed.partner_id is not null",
         [default_timezone],
     ).fetchall()
     days |= {(int(partner), day) for partner, day in rows}
