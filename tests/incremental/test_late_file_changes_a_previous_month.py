@@ -55,8 +55,7 @@ def _monthly(database: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(database), read_only=True) as con:
         return {
             table: con.execute(
-                f"select * exclude (report_month) from {table} "
-                "where report_month = ? order by all",
+                f"select * exclude (report_month) from {table} where report_month = ? order by all",
                 [OCTOBER],
             ).fetchall()
             for table in MONTHLY
