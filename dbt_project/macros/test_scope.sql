@@ -8,7 +8,11 @@
       override below. Both sides of a reconciliation are cut the same way, so a per-(partner,
       day) comparison stays exact. A test that compares monthly reports with daily facts sets
       `config(meta={'test_scope': 'month'})`: it reads the daily models on every day of the
-      months that hold a rebuilt day (the monthly reports rebuild whole months).
+      months that hold a rebuilt day (the monthly reports rebuild whole months). A test that
+      joins a model keyed by the play's day (int_play_beacons) to beacons keyed by their own
+      day lists it in `config(meta={'test_scope_widen': [...]})`: it reads that model on the
+      rebuilt days widened by var('session_span_days') on each side, so the beacons of the
+      rebuilt days find their play whichever day it started (the join drops the rest).
     - generic tests (yml: not_null, accepted_range, expression_is_true, relationships'
       child side): through `get_where_subquery`, on the rebuilt partitions. Uniqueness tests
       (unique, unique_combination) stay global: a key repeated across a rebuilt and an old
@@ -19,7 +23,7 @@
 -#}
 
 {#- The rebuilt partitions of a model as a filter, or none when the model is read whole. -#}
-{% macro scoped_partitions_filter(model_name, scope='day') %}
+{% macro scoped_partitions_filter(model_name, scope='day', widen=false) %}
     {%- if var('rebuild_partner_days', none) is none or not execute -%}
         {{ return(none) }}
     {%- endif -%}
@@ -42,9 +46,10 @@
             )
         {%- endset -%}
     {%- else -%}
+        {%- set span = var('session_span_days') if widen else 0 -%}
         {%- set filter -%}
             ({{ keys[0] }}, {{ keys[1] }}) in (
-                select partner_id, report_date from {{ rebuild_partner_days() }}
+                select partner_id, report_date from {{ rebuild_partner_days(span, span) }}
             )
         {%- endset -%}
     {%- endif -%}
@@ -57,8 +62,10 @@
     {%- set relation = builtins.ref(*varargs, **kwargs) -%}
     {%- if execute and model is defined and model.resource_type == 'test'
         and not model.get('test_metadata') -%}
-        {%- set scope = (model.config.get('meta') or {}).get('test_scope', 'day') -%}
-        {%- set filter = scoped_partitions_filter(varargs[-1], scope) -%}
+        {%- set meta = model.config.get('meta') or {} -%}
+        {%- set filter = scoped_partitions_filter(
+            varargs[-1], meta.get('test_scope', 'day'), varargs[-1] in meta.get('test_scope_widen', [])
+        ) -%}
         {%- if filter is not none -%}
             {{ return('(select * from ' ~ relation ~ ' where ' ~ filter ~ ')') }}
         {%- endif -%}

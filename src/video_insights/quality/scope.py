@@ -35,6 +35,11 @@ from video_insights.config import WarehousePaths
 from video_insights.quality import suites as S
 
 SCOPE_FILE = "last-build-scope.json"
+# The lake columns the marts checks read (suites.LAKE_BEACONS_SQL, TAKEN_IN_LAKE_BEACONS_SQL).
+LAKE_COLUMNS = (
+    "lake.beacon_id, lake.event_type, lake.partner_id, lake.received_at, "
+    "lake.source_file_sha256, lake.event_date"
+)
 
 
 def scope_path(paths: WarehousePaths) -> Path:
@@ -132,8 +137,13 @@ def prepare_scoped(paths: WarehousePaths, scope: dict[str, Any]) -> tuple[Path, 
                 )
             else:
                 where = "true"
+            # the columns the checks read (suites.RELIED_COLUMNS), when listed: a copy of the
+            # night's partitions, not of every column of the widest table
+            relied = [name for name in S.RELIED_COLUMNS.get(table, {}) if name in columns]
+            selected = ", ".join(relied) if relied else "*"
             con.execute(
-                f"create table main.{table} as select * from build.main.{table} where {where}"
+                f"create table main.{table} as select {selected} "
+                f"from build.main.{table} where {where}"
             )
         _scoped_lake(con, paths, lake, rebuilt, str(project_vars()["default_timezone"]))
         con.execute("checkpoint")
@@ -170,22 +180,21 @@ def _empty_lake(con: Any, paths: WarehousePaths, lake: Path) -> None:
 def _lake_rows_in_scope(
     con: Any, paths: WarehousePaths, lake: Path, rebuilt: list[tuple[int, date]], zone: str
 ) -> None:
-    first = min(day for _, day in rebuilt)
-    last = max(day for _, day in rebuilt)
+    # a local day lies within one UTC day of its own date
+    days = {(day.toordinal() + shift) for _, day in rebuilt for shift in (-1, 0, 1)}
     folders = [
         folder
         for folder in sorted(paths.beacons.glob("event_date=*"))
-        if any(folder.glob("*.parquet"))
-        and (first.toordinal() - 1)
-        <= date.fromisoformat(folder.name.split("=", 1)[1]).toordinal()
-        <= (last.toordinal() + 1)
+        if date.fromisoformat(folder.name.split("=", 1)[1]).toordinal() in days
+        and any(folder.glob("*.parquet"))
     ]
     if not folders:
         return
     files = [str(folder / "*.parquet") for folder in folders]
     con.execute(
         "create temp table lake_in_scope as "
-        "select lake.* from read_parquet(?, hive_partitioning = true, union_by_name = true) "
+        f"select {LAKE_COLUMNS} "
+        "from read_parquet(?, hive_partitioning = true, union_by_name = true) "
         "as lake left join build.main.dim_partners as partners using (partner_id) "
         "where (lake.partner_id, cast(timezone(coalesce(partners.report_timezone, ?), "
         "timezone('UTC', lake.received_at)) as date)) in (select * from rebuilt)",
