@@ -91,6 +91,19 @@ def test_forget_user_removes_the_viewer_from_every_report_and_nothing_else(tmp_p
     assert result["beacon_rows_removed"] == alice_beacons > 0
     assert (result["quarantine_rows_removed"], result["user_records_removed"]) == (1, 1)
     assert result["rebuilt"] and result["published_run_day"] == fc.MONDAY.isoformat()
+    # a partial rebuild: alice's one partner-day (601, Monday) widened by session_span_days = 1
+    viewer_days = [[fc.PARTNER, "2026-11-02"]]
+    rebuilt = [[fc.PARTNER, "2026-11-01"], [fc.PARTNER, "2026-11-02"], [fc.PARTNER, "2026-11-03"]]
+    assert result["rebuild"] == {
+        "full": False,
+        "reason": "forget-user",
+        "rebuilt_partner_days": rebuilt,
+    }
+    record = json.loads((paths.runs / "2026-11-02-forget-build.json").read_text())
+    assert record["result"]["incremental"]["full"] is False
+    assert record["result"]["incremental"]["viewer_partner_days"] == viewer_days
+    assert record["result"]["incremental"]["rebuilt_partner_days"] == rebuilt
+    assert record["result"]["incremental"]["new_partitions"] == 0
 
     # the figures she contributed are gone, by the amounts computed by hand
     assert _highlights(paths.published_db) == fc.EXPECTED_HIGHLIGHTS["after"]

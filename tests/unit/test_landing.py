@@ -190,6 +190,7 @@ def test_all_null_columns_keep_their_types(tmp_path):
         "line_count": "BIGINT",
         "landed_rows": "BIGINT",
         "quarantined_rows": "BIGINT",
+        "forgotten_rows": "BIGINT",
         "min_received_at": "TIMESTAMP",
         "max_received_at": "TIMESTAMP",
         "landed_at": "TIMESTAMP",

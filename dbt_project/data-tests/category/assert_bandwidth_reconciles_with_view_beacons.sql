@@ -53,8 +53,8 @@ final as (
     full outer join actual
         on expected.partner_id = actual.partner_id
     where
-        abs(coalesce(expected.play_secs, 0) - coalesce(actual.play_secs, 0)) > 1e-6
-        or abs(coalesce(expected.kilobits, 0) - coalesce(actual.kilobits, 0)) > 1e-3
+        {{ floats_differ('coalesce(expected.play_secs, 0)', 'coalesce(actual.play_secs, 0)') }}
+        or {{ floats_differ('coalesce(expected.kilobits, 0)', 'coalesce(actual.kilobits, 0)') }}
 )
 
 select * from final

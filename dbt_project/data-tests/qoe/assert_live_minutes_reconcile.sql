@@ -66,8 +66,8 @@ final as (
     where
         beacon_totals.count_plays != coalesce(minute_totals.count_plays, 0)
         or coalesce(minute_totals.count_plays, 0) != coalesce(hourly_totals.count_plays, 0)
-        or abs(beacon_totals.sum_live_view_period_secs - coalesce(minute_totals.sum_live_view_period_secs, 0)) > 1e-6
-        or abs(coalesce(minute_totals.sum_live_view_period_secs, 0) - coalesce(hourly_totals.sum_live_view_period_secs, 0)) > 1e-6
+        or {{ floats_differ('beacon_totals.sum_live_view_period_secs', 'coalesce(minute_totals.sum_live_view_period_secs, 0)') }}
+        or {{ floats_differ('coalesce(minute_totals.sum_live_view_period_secs, 0)', 'coalesce(hourly_totals.sum_live_view_period_secs, 0)') }}
 )
 
 select * from final

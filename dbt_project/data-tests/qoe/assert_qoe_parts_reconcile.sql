@@ -124,11 +124,11 @@ final as (
         or beacon_totals.count_buffer_start != fact_totals.count_buffer_start
         or fact_totals.count_ebvs != coalesce(request_totals.count_ebvs, 0)
         or fact_totals.count_playback_sessions != coalesce(session_totals.count_playback_sessions, 0)
-        or abs(fact_totals.sum_view_period_secs - coalesce(play_totals.sum_view_period_secs, 0)) > 1e-6
-        or abs(fact_totals.sum_buffer_time_secs - coalesce(play_totals.sum_buffer_time_secs, 0)) > 1e-6
+        or {{ floats_differ('fact_totals.sum_view_period_secs', 'coalesce(play_totals.sum_view_period_secs, 0)') }}
+        or {{ floats_differ('fact_totals.sum_buffer_time_secs', 'coalesce(play_totals.sum_buffer_time_secs, 0)') }}
         or fact_totals.count_plays != coalesce(viewer_totals.count_plays, 0)
         or fact_totals.count_play_requested != coalesce(viewer_totals.count_play_requested, 0)
-        or abs(fact_totals.sum_view_period_secs - coalesce(viewer_totals.sum_view_period_secs, 0)) > 1e-6
+        or {{ floats_differ('fact_totals.sum_view_period_secs', 'coalesce(viewer_totals.sum_view_period_secs, 0)') }}
 )
 
 select * from final

@@ -45,7 +45,8 @@ def status(warehouse: Path | None, output: str, files: int) -> None:
 @click.option(
     "--no-rebuild",
     is_flag=True,
-    help="Only remove the viewer from the lake; the next night rebuilds and publishes.",
+    help="Only remove the viewer from the lake (the marts keep them until the same request is"
+    " run without this flag: it rebuilds their days).",
 )
 @warehouse_option
 @friendly_errors

@@ -41,6 +41,7 @@ from video_insights.landing.writer import (
     sql_literal,
     timestamp_literal,
 )
+from video_insights.privacy.forgotten import ForgottenViewers
 from video_insights.privacy.pseudonymize import Pseudonymizer
 
 # Keys of the beacon spool that are not beacon fields (a beacon's own keys never start with "_"
@@ -161,12 +162,14 @@ def stage_beacons(
     checker: BeaconChecker,
     key: bytes,
     pseudonymizer: Pseudonymizer | None = None,
+    forgotten: ForgottenViewers | None = None,
 ) -> Staged:
     """Read, validate and enrich a beacon file into per-date spools (the hot loop).
 
     ``key``: the landing key of ``beacon_id``; ``pseudonymizer``: replaces the ``userId`` of the
-    partners that require it (None: no partner does)."""
-    staged = Staged.start(file, sha256, outputs, pseudonymizer)
+    partners that require it (None: no partner does); ``forgotten``: the forget ledger's viewers,
+    whose beacons are dropped and counted (None: nobody was forgotten)."""
+    staged = Staged.start(file, sha256, outputs, pseudonymizer, forgotten)
     pseudonymized = pseudonymizer.partners if pseudonymizer is not None else ()
     sha16 = staged.sha16
     spools = staged.spools
@@ -217,6 +220,10 @@ def stage_beacons(
                 user = obj.get("userId")
                 if user is not None:
                     obj["userId"] = pseudonymizer.user_id(obj["partnerId"], user)  # type: ignore[union-attr]
+            if forgotten is not None and forgotten.drops(
+                staged.result, obj["partnerId"], obj.get("userId")
+            ):
+                continue
             geo = ip_ids.get(ip)
             if geo is None:
                 geo = ip_ids[ip] = len(ip_ids) + 1

@@ -62,6 +62,7 @@ from video_insights.landing.writer import (
     sql_literal,
 )
 from video_insights.log import log_event
+from video_insights.privacy.forgotten import ForgottenViewers
 from video_insights.privacy.pseudonymize import Pseudonymizer
 
 logger = logging.getLogger("video_insights.landing")
@@ -116,6 +117,7 @@ def write_staged(
             line_count=result.line_count,
             landed_rows=result.landed_rows,
             quarantined_rows=result.quarantined_rows,
+            forgotten_rows=result.forgotten_rows,
             min_received_at=bounds[0],
             max_received_at=bounds[1],
             landed_at=landed_at,
@@ -138,12 +140,15 @@ def stage(
     checker: BeaconChecker,
     key: bytes,
     pseudonymizer: Pseudonymizer | None = None,
+    forgotten: ForgottenViewers | None = None,
 ) -> Staged:
     outputs = FileOutputs(warehouse.tmp, file.name)
     try:
         if file.feed == BEACONS_DIR:
-            return stage_beacons(file, sha256, outputs, enricher, checker, key, pseudonymizer)
-        return stage_side_feed(file, sha256, outputs, pseudonymizer)
+            return stage_beacons(
+                file, sha256, outputs, enricher, checker, key, pseudonymizer, forgotten
+            )
+        return stage_side_feed(file, sha256, outputs, pseudonymizer, forgotten)
     except LandingError:
         outputs.rollback()
         raise
@@ -268,6 +273,7 @@ class _Run:
         enricher: Enricher | None = None,
         pool: object | None = None,
         pool_workers: int = 1,
+        forgotten: ForgottenViewers | None = None,
     ) -> None:
         self.warehouse = warehouse
         self.summary = summary
@@ -279,6 +285,7 @@ class _Run:
         self.memory_limit = memory_limit
         self.key = key
         self.pseudonymizer = pseudonymizer
+        self.forgotten = forgotten
         self.seen: dict[str, str] = {}  # sha256 -> the first name it came under in this run
         self.already: list[tuple[InboxFile, str]] = []  # in the manifest before this run
         self.pending: deque[tuple[Future, Staged | None, str]] = deque()
@@ -355,6 +362,7 @@ class _Run:
                     self.checker,
                     self.key,
                     self.pseudonymizer,
+                    self.forgotten,
                 )
                 future = threads.submit(write_staged, staged, writer, self.warehouse, landed_at)
                 self.pending.append((future, staged, file.name))
@@ -392,6 +400,7 @@ class _Run:
             lines=result.line_count,
             rows=result.landed_rows,
             quarantined=result.quarantined_rows,
+            forgotten=result.forgotten_rows,
             dates=",".join(sorted(result.rows_by_event_date)) or "-",
         )
 
@@ -476,6 +485,7 @@ def land_inbox(
     with _exclusive(warehouse), _gc_paused(), malloc_kept():
         key = landing_key(warehouse)
         pseudonymizer = Pseudonymizer.for_warehouse(warehouse)
+        forgotten = ForgottenViewers.load(warehouse)  # the forget ledger, read once per run
         workers = pool_mod.worker_count(workers, files)
         with GeoLookup(geoip_db) as geo:
             settings = pool_mod.WorkerSettings(
@@ -485,6 +495,7 @@ def land_inbox(
                 key=key,
                 pseudonym_key=pseudonymizer.key if pseudonymizer is not None else None,
                 pseudonym_partners=pseudonymizer.partners if pseudonymizer else frozenset(),
+                forgotten=forgotten,
             )
             with _worker_pool(workers, settings) as pool:
                 run = _Run(
@@ -497,6 +508,7 @@ def land_inbox(
                     enricher=Enricher(geo) if pool is None else None,
                     pool=pool,
                     pool_workers=workers,
+                    forgotten=forgotten,
                 )
                 with _progress(progress, len(files)) as advance:
                     run.land_all(files, advance)
@@ -523,6 +535,7 @@ def land_inbox(
         rows_landed=summary.rows_landed,
         side_rows=sum(summary.side_rows_landed.values()),
         quarantined=summary.rows_quarantined,
+        forgotten=summary.rows_forgotten,
         distinct_ips=summary.distinct_ips_looked_up,
         distinct_user_agents=summary.distinct_user_agents_parsed,
         seconds=summary.seconds,

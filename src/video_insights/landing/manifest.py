@@ -63,6 +63,7 @@ def write_manifest(
     line_count: int,
     landed_rows: int,
     quarantined_rows: int,
+    forgotten_rows: int = 0,
     min_received_at: datetime | None,
     max_received_at: datetime | None,
     landed_at: datetime,
@@ -78,6 +79,7 @@ def write_manifest(
             "line_count": line_count,
             "landed_rows": landed_rows,
             "quarantined_rows": quarantined_rows,
+            "forgotten_rows": forgotten_rows,
             "min_received_at": min_received_at.isoformat(sep=" ") if min_received_at else None,
             "max_received_at": max_received_at.isoformat(sep=" ") if max_received_at else None,
         }

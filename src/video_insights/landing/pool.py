@@ -29,6 +29,7 @@ from pathlib import Path
 from video_insights.config import WarehousePaths
 from video_insights.landing.inbox import InboxFile
 from video_insights.landing.summary import FileResult
+from video_insights.privacy.forgotten import ForgottenViewers
 
 WORKERS_ENV = "VIDEO_INSIGHTS_LANDING_WORKERS"
 # Below this many compressed bytes to land, starting workers costs more than it saves.
@@ -43,6 +44,7 @@ class WorkerSettings:
     key: bytes
     pseudonym_key: bytes | None
     pseudonym_partners: frozenset[int]
+    forgotten: ForgottenViewers | None = None
 
 
 @dataclass
@@ -132,6 +134,7 @@ def _land(file: InboxFile, sha256: str, landed_at: datetime) -> TaskResult:
         _state["checker"],
         settings.key,
         _state["pseudonymizer"],
+        settings.forgotten,
     )
     result = write_staged(staged, _state["writer"], settings.warehouse, landed_at)
     return TaskResult(

@@ -38,6 +38,7 @@ from video_insights.landing.writer import (
     sql_literal,
     timestamp_literal,
 )
+from video_insights.privacy.forgotten import ForgottenViewers
 from video_insights.privacy.pseudonymize import Pseudonymizer
 
 # Spool-only keys (the column of the same meaning in the Parquet file is named in the SELECT).
@@ -146,10 +147,15 @@ def pseudonymize_row(row: dict, pseudonymizer: Pseudonymizer) -> None:
 
 
 def stage_side_feed(
-    file: InboxFile, sha256: str, outputs: FileOutputs, pseudonymizer: Pseudonymizer | None = None
+    file: InboxFile,
+    sha256: str,
+    outputs: FileOutputs,
+    pseudonymizer: Pseudonymizer | None = None,
+    forgotten: ForgottenViewers | None = None,
 ) -> Staged:
-    """Read and validate a side-feed file into one spool."""
-    staged = Staged.start(file, sha256, outputs, pseudonymizer)
+    """Read and validate a side-feed file into one spool (``forgotten``: the ``users`` records of
+    viewers in the forget ledger are dropped and counted)."""
+    staged = Staged.start(file, sha256, outputs, pseudonymizer, forgotten)
     spool = staged.spools[file.feed] = outputs.spool(f"side-{file.feed}-{staged.sha16}.ndjson")
     line_number = blank = 0
     reader = LineReader(file.path, file.gzipped)
@@ -168,6 +174,10 @@ def stage_side_feed(
                 continue
             if pseudonymizer is not None:
                 pseudonymize_row(row, pseudonymizer)
+            if forgotten is not None and forgotten.drops(
+                staged.result, row.get("partner_id"), row.get("user_id")
+            ):
+                continue
             row[LINE_KEY] = line_number
             spool.add_object(row)
         spool.flush()

@@ -20,6 +20,7 @@ from video_insights.landing.writer import (
     sql_literal,
     timestamp_literal,
 )
+from video_insights.privacy.forgotten import ForgottenViewers
 from video_insights.privacy.pseudonymize import Pseudonymizer
 
 
@@ -35,6 +36,7 @@ class Staged:
     dims: Spool | None = None
     quarantine: Spool | None = None
     pseudonymizer: Pseudonymizer | None = None
+    forgotten: ForgottenViewers | None = None
 
     @property
     def sha16(self) -> str:
@@ -47,6 +49,9 @@ class Staged:
         reason = bad.reason
         if self.pseudonymizer is not None:
             raw_line, reason = self.pseudonymizer.quarantine_text(raw_line, bad.field, reason)
+        if self.forgotten is not None and self.forgotten.holds_line(raw_line):
+            self.result.forgotten_rows += 1  # a forgotten viewer's line: not even quarantined
+            return
         self.quarantine.add_object(
             {
                 "source_file": self.file.name,
@@ -89,10 +94,11 @@ class Staged:
         sha256: str,
         outputs: FileOutputs,
         pseudonymizer: Pseudonymizer | None = None,
+        forgotten: ForgottenViewers | None = None,
     ) -> Staged:
         size = file.path.stat().st_size
         result = FileResult(sha256, file.name, file.feed, size)
-        return cls(file, sha256, result, outputs, pseudonymizer=pseudonymizer)
+        return cls(file, sha256, result, outputs, pseudonymizer=pseudonymizer, forgotten=forgotten)
 
 
 def quarantine_select(spool: Path, sha256: str, landed_at: datetime) -> str:

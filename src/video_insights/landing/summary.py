@@ -18,6 +18,7 @@ class FileResult:
     blank_lines: int = 0
     landed_rows: int = 0
     quarantined_rows: int = 0
+    forgotten_rows: int = 0  # rows of viewers in the forget ledger, dropped (privacy/forgotten.py)
     rows_by_event_date: Counter[str] = field(default_factory=Counter)
     quarantined_by_kind: Counter[str] = field(default_factory=Counter)
 
@@ -29,7 +30,8 @@ class LandingSummary:
     ``files_seen`` = ``files_landed + files_skipped + duplicate_deliveries``. A file is skipped when
     its bytes were landed by an earlier run under the same name, and a duplicate delivery when
     the same bytes arrived under another name (in this run or an earlier one).
-    ``lines_read`` = ``rows_landed + side_rows_landed + lines_quarantined + blank_lines`` where
+    ``lines_read`` = ``rows_landed + side_rows_landed + lines_quarantined + rows_forgotten +
+    blank_lines`` (``rows_forgotten``: lines of viewers in the forget ledger, dropped) where
     ``lines_quarantined`` counts quarantined lines and ``rows_quarantined`` all quarantine rows
     (file-level rows such as a truncated gzip have line number 0).
     """
@@ -46,6 +48,7 @@ class LandingSummary:
     side_rows_landed: dict[str, int] = field(default_factory=dict)
     rows_quarantined: int = 0
     lines_quarantined: int = 0
+    rows_forgotten: int = 0
     quarantined_by_kind: dict[str, int] = field(default_factory=dict)
     rows_by_event_date: dict[str, int] = field(default_factory=dict)
     distinct_ips_looked_up: int = 0
@@ -66,6 +69,7 @@ class LandingSummary:
         self.lines_read += result.line_count
         self.blank_lines += result.blank_lines
         self.rows_quarantined += result.quarantined_rows
+        self.rows_forgotten += result.forgotten_rows
         self.lines_quarantined += sum(
             n for kind, n in result.quarantined_by_kind.items() if kind not in FILE_LEVEL_KINDS
         )

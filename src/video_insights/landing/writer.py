@@ -82,6 +82,7 @@ MANIFEST_COLUMNS: dict[str, str] = {
     "line_count": "BIGINT",
     "landed_rows": "BIGINT",
     "quarantined_rows": "BIGINT",
+    "forgotten_rows": "BIGINT",  # lines of viewers in the forget ledger, dropped
     "min_received_at": "TIMESTAMP",
     "max_received_at": "TIMESTAMP",
     "landed_at": "TIMESTAMP",

@@ -9,10 +9,14 @@ What is removed:
 * the viewer's record in the ``users`` side feed (``lake/side/users``).
 
 The manifest's ``landed_rows`` / ``quarantined_rows`` of the affected inbox files are lowered by
-the removed rows, so the quality check "lake rows reconcile with the manifest" keeps holding. Then
-the marts are rebuilt from the lake (``dbt build --full-refresh``, so incremental models keep
-nothing of the viewer either) and the pipeline's own validate and publish steps swap the result
-in, so staged events, every mart and every report table lose the viewer at once.
+the removed rows and ``forgotten_rows`` raised by them, so the quality check "lake rows reconcile
+with the manifest" keeps holding. Then only the affected days are rebuilt
+(:func:`rebuild_without_viewer`: the viewer's rows leave ``int_beacons_deduped``, the one model
+that carries landed rows from build to build, and their (partner, local day) partitions, widened
+by ``session_span_days``, are rebuilt through the incremental planner; a full refresh only when no
+partial plan can be made), and the pipeline's own validate and publish steps swap the result in,
+so staged events, every mart and every report table lose the viewer at once. Landing keeps them
+out afterwards: it drops what a forgotten viewer sends again (:mod:`.forgotten`).
 
 Crash safety: the plan (every file to rewrite and the manifest counts it ends with, as absolute
 numbers) is written to ``privacy/forget-pending.json`` before the first rewrite; each rewrite is
@@ -24,14 +28,13 @@ For a partner whose user ids are pseudonymized at landing the rows are found by 
 (computed with the warehouse's pseudonymization key), so the request takes the real id.
 
 The ledger ``privacy/forgotten.jsonl`` records each request without the user id in clear: a
-keyed hash (HMAC-SHA256 with ``privacy/ledger.key``, created on first use) of partner and user,
-so "was this viewer forgotten?" can be answered (:func:`is_forgotten`) without keeping the id.
+keyed hash (HMAC-SHA256 with ``privacy/ledger.key``, created on first use) of partner and user id
+as landing stores it (the pseudonym for a pseudonymized partner), so "was this viewer
+forgotten?" can be answered (:func:`is_forgotten`, and landing's check) without keeping the id.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -44,6 +47,7 @@ from typing import Any
 from video_insights.config import WarehousePaths
 from video_insights.errors import VideoInsightsError
 from video_insights.log import log_event
+from video_insights.privacy.forgotten import viewer_key
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +67,8 @@ class ForgetResult:
     user_records_removed: int = 0
     files_rewritten: list[str] = field(default_factory=list)
     rebuilt: bool = False
+    # how: {"full": bool, "reason": ..., "rebuilt_partner_days": [[partner, day], ...]}
+    rebuild: dict[str, Any] = field(default_factory=dict)
     published_run_day: str | None = None
     requested_at: str = ""
 
@@ -100,17 +106,17 @@ def _ledger_key(warehouse: WarehousePaths) -> bytes:
 
 
 def user_key(warehouse: WarehousePaths, partner_id: int, user_id: str) -> str:
-    """The keyed hash the ledger stores instead of the user id."""
-    message = f"{int(partner_id)}\x1f{user_id}".encode()
-    return hmac.new(_ledger_key(warehouse), message, hashlib.sha256).hexdigest()
+    """The keyed hash the ledger stores instead of the user id: of the id *as landed* (pass
+    :func:`landed_user_id`), so landing can check the ids it stores (:mod:`.forgotten`)."""
+    return viewer_key(_ledger_key(warehouse), partner_id, user_id)
 
 
 def is_forgotten(warehouse: WarehousePaths, partner_id: int, user_id: str) -> bool:
-    """Whether a forget request for this viewer is in the ledger."""
+    """Whether a forget request for this viewer (real id, or the pseudonym) is in the ledger."""
     path = ledger_path(warehouse)
     if not path.exists():
         return False
-    key = user_key(warehouse, partner_id, user_id)
+    key = user_key(warehouse, partner_id, landed_user_id(warehouse, partner_id, user_id))
     for line in path.read_text().splitlines():
         if line.strip() and json.loads(line).get("user_key") == key:
             return True
@@ -154,7 +160,8 @@ def _quarantine_match(partner_id: int, user_id: str) -> str:
 
 
 def _user_match(partner_id: int, user_id: str) -> str:
-    return f"(partner_id = {int(partner_id)} and user_id = {_lit(user_id)})"
+    """SQL: a landed row of the viewer (ids trimmed of spaces, as staging trims them)."""
+    return f"(partner_id = {int(partner_id)} and trim(user_id) = {_lit(user_id.strip(' '))})"
 
 
 def _plan(con: Any, warehouse: WarehousePaths, partner_id: int, user_id: str) -> dict[str, Any]:
@@ -185,7 +192,25 @@ def _plan(con: Any, warehouse: WarehousePaths, partner_id: int, user_id: str) ->
         if not path.exists():
             continue
         (current,) = con.execute(f"select {column} from read_parquet(?)", [str(path)]).fetchone()
-        manifests.setdefault(str(path), {})[column] = max(int(current) - count, 0)
+        counts = manifests.setdefault(str(path), {})
+        counts[column] = max(int(current) - count, 0)
+        if "forgotten_rows" not in counts:  # the removed rows move to forgotten_rows
+            columns = {
+                row[0]
+                for row in con.execute(
+                    "describe select * from read_parquet(?)", [str(path)]
+                ).fetchall()
+            }
+            counts["forgotten_rows"] = (
+                int(
+                    con.execute(
+                        "select coalesce(forgotten_rows, 0) from read_parquet(?)", [str(path)]
+                    ).fetchone()[0]
+                )
+                if "forgotten_rows" in columns
+                else 0
+            )
+        counts["forgotten_rows"] += count
     return {"partner_id": int(partner_id), "files": files, "manifests": manifests}
 
 
@@ -220,10 +245,26 @@ def _apply(con: Any, warehouse: WarehousePaths, plan: dict[str, Any], user_id: s
         rewritten.append(str(path.relative_to(warehouse.lake)))
     for manifest, counts in plan["manifests"].items():
         path = Path(manifest)
-        sets = ", ".join(f"{int(value)}::bigint as {column}" for column, value in counts.items())
-        _rewrite(
-            con, warehouse, path, f"select * replace ({sets}) from read_parquet({_lit(str(path))})"
+        if not path.exists():
+            continue
+        present = {
+            row[0]
+            for row in con.execute(
+                f"describe select * from read_parquet({_lit(str(path))})"
+            ).fetchall()
+        }
+        replaced = ", ".join(
+            f"{int(value)}::bigint as {column}"
+            for column, value in counts.items()
+            if column in present
         )
+        added = "".join(
+            f", {int(value)}::bigint as {column}"
+            for column, value in counts.items()
+            if column not in present  # a manifest written before landing counted forgotten rows
+        )
+        select = f"select * replace ({replaced}){added}" if replaced else f"select *{added}"
+        _rewrite(con, warehouse, path, f"{select} from read_parquet({_lit(str(path))})")
     return rewritten
 
 
@@ -249,6 +290,96 @@ def _last_published_day(warehouse: WarehousePaths) -> date | None:
     return row[0] if row else None
 
 
+def _purge_build_state(warehouse: WarehousePaths, partner_id: int, user_id: str) -> list | None:
+    """Delete the viewer's rows from ``int_beacons_deduped`` in the build file and return the
+    (partner, local day) partitions they were in; None when the build file has no incremental
+    state (then only a full build can be made).
+
+    ``int_beacons_deduped`` is the one model that carries landed rows from build to build (an
+    incremental build merges the new lake partitions into it and does not re-read the lake), so
+    rebuilding the viewer's days needs their rows gone from it; every other day-partitioned model
+    recomputes its rebuilt days from it, and the rest is rebuilt in full by every build."""
+    import duckdb
+
+    from video_insights.incremental import BEACONS_TABLE, PARTITIONS_TABLE, SIDE_FILES_TABLE
+
+    con = duckdb.connect(str(warehouse.build_db))
+    try:
+        tables = {
+            row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()
+        }
+        if not {BEACONS_TABLE, PARTITIONS_TABLE, SIDE_FILES_TABLE} <= tables:
+            return None
+        match = (
+            f"partner_id = {int(partner_id)} and user_id = {_lit(user_id.strip(' '))} "
+            "and not is_anonymous"
+        )
+        days = con.execute(
+            f"select distinct partner_id, report_date from {BEACONS_TABLE} "
+            f"where {match} order by all"
+        ).fetchall()
+        con.execute(f"delete from {BEACONS_TABLE} where {match}")
+        con.execute("checkpoint")
+        return [(int(partner), day) for partner, day in days]
+    finally:
+        con.close()
+
+
+def rebuild_without_viewer(
+    warehouse: WarehousePaths, run_day: date, partner_id: int, user_id: str
+) -> dict[str, Any]:
+    """Rebuild the viewer's (partner, local day) partitions, widened by ``session_span_days``,
+    through the incremental planner (``dbt build`` with ``rebuild_partner_days``); a full
+    refresh only when no partial plan can be made (no incremental state in the build file, or
+    the night's own plan would be a full build). The build is recorded in
+    ``runs/<day>-forget-build.json`` like a night's in ``runs/<day>-build.json``."""
+    from datetime import timedelta
+
+    from video_insights.incremental import plan_build, project_vars
+    from video_insights.pipeline import _jsonable, _record
+    from video_insights.publish import prepare_build_file
+    from video_insights.transform import dbt_build
+
+    build_file = prepare_build_file(warehouse)  # the build file = the published version
+    days = (
+        _purge_build_state(warehouse, partner_id, user_id) if warehouse.build_db.exists() else None
+    )
+    plan = plan_build(warehouse, run_day, full_refresh=days is None)
+    if not plan.full:
+        assert days is not None
+        span = int(project_vars()["session_span_days"])
+        plan.reason = "forget-user"
+        plan.touched = sorted(set(plan.touched) | set(days))
+        plan.rebuild = sorted(
+            set(plan.rebuild)
+            | {
+                (p, day + timedelta(days=shift))
+                for p, day in days
+                for shift in range(-span, span + 1)
+            }
+        )
+    elif days is None:
+        plan.reason = "forget-user: no incremental state in the build file"
+    built = dbt_build(warehouse, run_day=run_day, full_refresh=plan.full, dbt_vars=plan.dbt_vars())
+    rebuilt = [[partner, day.isoformat()] for partner, day in plan.rebuild]
+    payload = _jsonable(built)
+    payload["incremental"] = {
+        "build_file": build_file,
+        **plan.summary(),
+        "viewer_partner_days": [[partner, day.isoformat()] for partner, day in (days or [])],
+        "rebuilt_partner_days": rebuilt,
+    }
+    _record(warehouse, run_day, "forget-build", {"result": payload})
+    log_event(
+        logger,
+        "forget_user_rebuild",
+        full=plan.full,
+        reason=plan.reason,
+        partner_days=len(plan.rebuild),
+    )
+    return {"full": plan.full, "reason": plan.reason, "rebuilt_partner_days": rebuilt}
+
+
 def forget_user(
     warehouse: WarehousePaths, partner_id: int, user_id: str, *, rebuild: bool = True
 ) -> ForgetResult:
@@ -260,8 +391,8 @@ def forget_user(
     if not warehouse.lake.is_dir():
         raise ForgetError(f"no landed data under {warehouse.lake}: is --warehouse right?")
     warehouse.tmp.mkdir(parents=True, exist_ok=True)
-    key = user_key(warehouse, partner_id, user_id)
     user_id = landed_user_id(warehouse, partner_id, user_id)  # from here on: as landed
+    key = user_key(warehouse, partner_id, user_id)
     pending_path = _pending_path(warehouse)
     result = ForgetResult(
         partner_id=int(partner_id),
@@ -300,11 +431,9 @@ def forget_user(
     )
     if rebuild and warehouse.build_db.exists():
         from video_insights.pipeline import publish_step, validate_step
-        from video_insights.transform import dbt_build
 
         day = _last_published_day(warehouse) or datetime.now(UTC).date()
-        # a full refresh: incremental models must not keep the viewer's rows of earlier days
-        dbt_build(warehouse, run_day=day, full_refresh=True)
+        result.rebuild = rebuild_without_viewer(warehouse, day, int(partner_id), user_id)
         validate_step(warehouse.root, day)
         publish_step(warehouse.root, day)
         result.rebuilt = True

@@ -7,6 +7,7 @@ every value a user supplies is a bound parameter.
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,13 @@ from typing import Any, Literal
 from video_insights.config import WarehousePaths
 from video_insights.errors import VideoInsightsError
 from video_insights.reports import catalog
-from video_insights.reports.catalog import DERIVED, WINDOW_METRICS, Mart, ReportType
+from video_insights.reports.catalog import (
+    DERIVED,
+    WINDOW_METRICS,
+    Mart,
+    ReportType,
+    prune_dim_joins,
+)
 
 MAX_PAGE_SIZE = 10_000
 
@@ -151,8 +158,10 @@ def _resolve_level(
     for index, level in enumerate(report.levels[:-1]):
         column = report.mart.dimensions[level.drill_column]  # type: ignore[index]
         hit = con.execute(
-            f"select 1 from {report.mart.source} where facts.partner_id = ? "
-            f"and {column} in (select unnest(?)) limit 1",
+            prune_dim_joins(
+                f"select 1 from {report.mart.source} where facts.partner_id = ? "
+                f"and {column} in (select unnest(?)) limit 1"
+            ),
             [request.partner_id, ids],
         ).fetchone()
         if hit:
@@ -272,9 +281,52 @@ def _connect(warehouse: WarehousePaths) -> Any:
 
 
 def _fetch(con: Any, sql: str, params: list[Any]) -> tuple[list[str], list[list[Any]]]:
-    cursor = con.execute(sql, params)
+    cursor = con.execute(prune_dim_joins(sql), params)
     columns = [description[0] for description in cursor.description]
     return columns, [list(row) for row in cursor.fetchall()]
+
+
+_ASIDE: ThreadPoolExecutor | None = None
+
+
+def _fetch_aside(con: Any, sql: str, params: list[Any]) -> Future:
+    """``_fetch`` on a cursor of its own (a DuckDB connection serves one thread), in a worker
+    thread: a request's totals and compared range run while its rows do (DuckDB releases the
+    GIL), so a request costs about its longest query rather than the sum of them."""
+    global _ASIDE
+    if _ASIDE is None:
+        _ASIDE = ThreadPoolExecutor(max_workers=3, thread_name_prefix="report-query")
+    # a cursor starts in the instance's default catalog: follow the connection's `use`
+    catalog_name, schema = con.execute("select current_database(), current_schema()").fetchone()
+    cursor = con.cursor()
+    quoted = ".".join('"' + name.replace('"', '""') + '"' for name in (catalog_name, schema))
+    cursor.execute(f"use {quoted}")
+
+    def run() -> tuple[list[str], list[list[Any]]]:
+        try:
+            return _fetch(cursor, sql, params)
+        finally:
+            cursor.close()
+
+    return _ASIDE.submit(run)
+
+
+# Output columns of each report query's SQL text (values are bound, so the text repeats across
+# requests of one shape). Planning the `limit 0` probe cost as much as running a small query;
+# a cached entry is checked against the columns the real query returns (``_answer``).
+_COLUMNS: dict[str, list[str]] = {}
+_COLUMNS_MAX = 1024
+
+
+def _columns_of(con: Any, sql: str, params: list[Any], *, fresh: bool = False) -> list[str]:
+    if not fresh and sql in _COLUMNS:
+        return _COLUMNS[sql]
+    probe = con.execute(f"select * from ({prune_dim_joins(sql)}) limit 0", params)
+    columns = [description[0] for description in probe.description]
+    if len(_COLUMNS) >= _COLUMNS_MAX:
+        _COLUMNS.clear()
+    _COLUMNS[sql] = columns
+    return columns
 
 
 def relative_change(current: Any, previous: Any) -> Any:
@@ -368,23 +420,34 @@ def _answer(con: Any, request: ReportRequest, report: ReportType) -> ReportResul
             to_day=to_day,
         )
 
+    compare = request.compare_from_day is not None
+    totals_aside = _fetch_aside(con, *query(totals=True))
+    compare_totals_aside = (
+        _fetch_aside(con, *query(True, request.compare_from_day, request.compare_to_day))
+        if compare
+        else None
+    )
     sql, params = query(totals=False)
-    probe = con.execute(f"select * from ({sql}) limit 0", params)
-    columns = [description[0] for description in probe.description]
-    metric_names = [m for m in columns if m in report.metrics]
-    dims = [c for c in columns if c not in report.metrics]
-    order = _order_by(request, report, columns, dims)
-    paged, page_params = f"select * from ({sql}) order by {order}", list(params)
-    if request.limit is not None:
-        paged += " limit ? offset ?"
-        page_params += [request.limit, (request.page - 1) * request.limit]
-    columns, rows = _fetch(con, paged, page_params)
-    total_columns, total_rows = _fetch(con, *query(totals=True))
+    for fresh in (False, True):
+        probed = _columns_of(con, sql, params, fresh=fresh)
+        metric_names = [m for m in probed if m in report.metrics]
+        dims = [c for c in probed if c not in report.metrics]
+        order = _order_by(request, report, probed, dims)
+        paged, page_params = f"select * from ({sql}) order by {order}", list(params)
+        if request.limit is not None:
+            paged += " limit ? offset ?"
+            page_params += [request.limit, (request.page - 1) * request.limit]
+        if compare:
+            csql, cparams = query(False, request.compare_from_day, request.compare_to_day)
+            compare_aside = _fetch_aside(con, f"select * from ({csql}) order by {order}", cparams)
+        columns, rows = _fetch(con, paged, page_params)
+        if columns == probed:
+            break
+    total_columns, total_rows = totals_aside.result()
     totals = dict(zip(total_columns, total_rows[0], strict=True)) if total_rows else {}
 
-    if request.compare_from_day is not None:
-        csql, cparams = query(False, request.compare_from_day, request.compare_to_day)
-        _c, compare_rows = _fetch(con, f"select * from ({csql}) order by {order}", cparams)
+    if compare:
+        _c, compare_rows = compare_aside.result()
         columns_before = columns
         columns, rows = _with_comparison(
             columns,
@@ -396,8 +459,7 @@ def _answer(con: Any, request: ReportRequest, report: ReportType) -> ReportResul
             if dims[:1] in (["date"], ["month"])
             else None,
         )
-        tsql, tparams = query(True, request.compare_from_day, request.compare_to_day)
-        tcols, trows = _fetch(con, tsql, tparams)
+        tcols, trows = compare_totals_aside.result()  # type: ignore[union-attr]
         compare_totals = dict(zip(tcols, trows[0], strict=True)) if trows else {}
         for metric in [m for m in columns_before if m in totals]:
             totals[f"{metric}_compare"] = compare_totals.get(metric, 0)

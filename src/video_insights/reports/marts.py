@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from video_insights.reports.catalog import Mart
+from video_insights.reports.catalog import Mart, dim_join, entries_join
 
 # Additive parts of the viewer-grain fact: sums and counts only. Unique viewers are exact because
 # the fact keeps the viewer (all anonymous viewers share the user id 'Unknown').
@@ -70,11 +70,7 @@ ENTRY_FILTERS: dict[str, str] = {
 
 VIEWER_DAILY = Mart(
     name="fct_daily_entry_viewer_metrics",
-    source=(
-        "fct_daily_entry_viewer_metrics as facts "
-        "left join dim_entries as entries "
-        "on entries.partner_id = facts.partner_id and entries.entry_id = facts.entry_id"
-    ),
+    source=f"fct_daily_entry_viewer_metrics as facts {entries_join()}",
     parts=VIEWER_PARTS,
     dimensions={
         "entry_id": "facts.entry_id",
@@ -102,9 +98,11 @@ VIEWER_DAILY_BY_CONTEXT = dataclasses.replace(
     name="fct_daily_entry_viewer_metrics+dim_categories",
     source=(
         f"{VIEWER_DAILY.source} "
-        "left join dim_categories as categories "
-        "on categories.partner_id = facts.partner_id "
-        "and categories.category_id = facts.playback_context"
+        + dim_join(
+            "dim_categories",
+            "categories",
+            {"partner_id": "facts.partner_id", "category_id": "facts.playback_context"},
+        )
     ),
     dimensions={
         **VIEWER_DAILY.dimensions,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from video_insights.reports.catalog import Mart
+from video_insights.reports.catalog import Mart, entries_join
 from video_insights.reports.marts import VIEWER_DAILY
 
 # "Content of a category": the entries the bridge puts in it (directly or via a sub-category).
@@ -21,10 +21,7 @@ IN_CATEGORIES = (
     "and categorized.category_id in (select unnest(?)))"
 )
 
-ENTRY_JOIN = (
-    "left join dim_entries as entries "
-    "on entries.partner_id = facts.partner_id and entries.entry_id = facts.entry_id"
-)
+ENTRY_JOIN = entries_join()
 
 # Filters about the entry only (they apply to entries added, bandwidth and viewing alike).
 ENTRY_FILTERS: dict[str, str] = {

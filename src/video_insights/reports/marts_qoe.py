@@ -15,13 +15,10 @@ The three share the filter names of reports.md they can apply; every predicate i
 
 from __future__ import annotations
 
-from video_insights.reports.catalog import Mart
+from video_insights.reports.catalog import Mart, entries_join
 from video_insights.reports.marts import ENTRY_FILTERS
 
-ENTRIES_JOIN = (
-    "left join dim_entries as entries "
-    "on entries.partner_id = facts.partner_id and entries.entry_id = facts.entry_id"
-)
+ENTRIES_JOIN = entries_join()
 
 # The viewer context the QOE and LIVE marts keep (reports.md dimension names = mart columns).
 QOE_CONTEXT: tuple[str, ...] = (

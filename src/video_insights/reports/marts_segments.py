@@ -8,7 +8,7 @@ applies over any date range.
 
 from __future__ import annotations
 
-from video_insights.reports.catalog import Mart
+from video_insights.reports.catalog import Mart, dim_join, entries_join
 from video_insights.reports.marts import ENTRY_FILTERS
 
 # Filters on the viewer context the marts keep (reports.md names) -> fact column. The facts store
@@ -35,18 +35,10 @@ VIEWER_FILTERS: dict[str, str] = {
 VOD_ONLY = {"playback_type_in": ["vod"]}
 
 
-def _entries_join(entry_column: str) -> str:
-    # dim_entries is keyed by (partner_id, entry_id)
-    return (
-        "left join dim_entries as entries "
-        f"on entries.partner_id = facts.partner_id and entries.entry_id = {entry_column}"
-    )
-
-
 # Views over duration: runs of segments per viewer and day (count_viewers per segment of the run).
 VIEWER_SEGMENTS = Mart(
     name="fct_daily_entry_viewer_segments",
-    source=f"fct_daily_entry_viewer_segments as facts {_entries_join('facts.entry_id')}",
+    source=f"fct_daily_entry_viewer_segments as facts {entries_join('facts.entry_id')}",
     parts={
         # views summed over the segments of the runs (a segment's own views: see PERCENTILES)
         "count_viewers": "sum(count_viewers * (last_segment - first_segment + 1))",
@@ -61,7 +53,7 @@ VIEWER_SEGMENTS = Mart(
 # both, so a filter the segments mart could not apply would make the two disagree).
 USER_VIEWER_METRICS = Mart(
     name="fct_daily_entry_viewer_metrics",
-    source=f"fct_daily_entry_viewer_metrics as facts {_entries_join('facts.entry_id')}",
+    source=f"fct_daily_entry_viewer_metrics as facts {entries_join('facts.entry_id')}",
     parts={
         "count_loads": "sum(count_loads)",
         "count_plays": "sum(count_plays)",
@@ -88,17 +80,21 @@ INTERACTIVE_FILTERS: dict[str, str] = {
     **VIEWER_FILTERS,
 }
 
-_NODES_JOIN = (
-    "left join dim_interactive_nodes as nodes "
-    "on nodes.partner_id = facts.partner_id and nodes.root_entry_id = facts.root_entry_id "
-    "and nodes.node_id = facts.node_id"
+_NODES_JOIN = dim_join(
+    "dim_interactive_nodes",
+    "nodes",
+    {
+        "partner_id": "facts.partner_id",
+        "root_entry_id": "facts.root_entry_id",
+        "node_id": "facts.node_id",
+    },
 )
 
 INTERACTIVE_NODE_DAILY = Mart(
     name="fct_daily_interactive_node_metrics",
     source=(
         f"fct_daily_interactive_node_metrics as facts {_NODES_JOIN} "
-        f"{_entries_join('facts.root_entry_id')}"
+        f"{entries_join('facts.root_entry_id')}"
     ),
     parts={
         "count_node_plays": "sum(count_node_plays)",
@@ -119,11 +115,17 @@ HOTSPOT_DAILY = Mart(
     name="fct_daily_hotspot_clicks",
     source=(
         "fct_daily_hotspot_clicks as facts "
-        "left join dim_interactive_hotspots as hotspots "
-        "on hotspots.partner_id = facts.partner_id "
-        "and hotspots.root_entry_id = facts.root_entry_id "
-        "and hotspots.node_id = facts.node_id and hotspots.hotspot_id = facts.hotspot_id "
-        f"{_NODES_JOIN} {_entries_join('facts.root_entry_id')}"
+        + dim_join(
+            "dim_interactive_hotspots",
+            "hotspots",
+            {
+                "partner_id": "facts.partner_id",
+                "root_entry_id": "facts.root_entry_id",
+                "node_id": "facts.node_id",
+                "hotspot_id": "facts.hotspot_id",
+            },
+        )
+        + f" {_NODES_JOIN} {entries_join('facts.root_entry_id')}"
     ),
     parts={
         "count_hotspot_clicked": "sum(count_hotspot_clicked)",
