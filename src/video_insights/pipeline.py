@@ -171,7 +171,6 @@ def build_step(
     """
     from video_insights.incremental import plan_build
     from video_insights.publish import prepare_build_file
-    from video_insights.quality.scope import write_scope
     from video_insights.transform import dbt_build
 
     paths = WarehousePaths.at(warehouse)
@@ -186,8 +185,6 @@ def build_step(
         return payload
     build_file = prepare_build_file(paths)
     plan = plan_build(paths, run_day, backfill=backfill, full_refresh=full_refresh)
-    # what the next validate checks (video_insights.quality.scope)
-    write_scope(paths, full=plan.full, dbt_vars=plan.dbt_vars())
     result = dbt_build(
         paths,
         run_day=run_day,

@@ -1,6 +1,7 @@
 """What the quality checks of a night cover: the partitions the last build rebuilt.
 
-``pipeline.build_step`` writes the build's scope beside the build DB (:func:`write_scope`): a
+Every ``transform.dbt_build`` of the DuckDB file (the nightly build, a backfill, forget-user)
+writes the build's scope beside the build DB (:func:`write_scope`): a
 full build, or the (partner, local day) partitions an incremental build rebuilt and the lake
 partitions it took in. The GX checks of an incremental night then run on a *scoped copy*
 (:func:`prepare_scoped`), so their cost follows the night, not the history:
