@@ -249,9 +249,9 @@ def open_context(
 def build_landed_db(warehouse: WarehousePaths, files: list[str] | None = None) -> Path:
     """(Re)create ``<warehouse>/tmp/quality/landed.duckdb``: views over the lake's Parquet.
 
-    ``files`` (an incremental night's inbox files, by sha256: those of the lake partitions it
-    took in or set aside): the views hold those files' beacons (every partition of theirs, read
-    from the day folders their manifest rows span) and manifest and quarantine rows only.
+    ``files`` (inbox files by sha256; None: all): the views hold those files' beacons (every
+    partition of theirs, read from the day folders their manifest rows span) and manifest and
+    quarantine rows only. The nightly validate passes None: see docs/guarantees.md.
 
     ``landed_beacons`` (hive-partitioned by ``event_date``, files unioned by column name),
     ``landed_manifest`` and ``landed_quarantine``. A part of the lake without files gets an

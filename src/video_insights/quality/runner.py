@@ -91,10 +91,9 @@ def _validate(
     scoping = time.perf_counter() - started
     context = _open(paths, marts_db, lake_dir)
     try:
-        results = [
-            _run_group(context, paths, group, landed_files=night["landed_files"] if night else None)
-            for group in groups
-        ]
+        # the landed checks stay on the whole lake: a landed file lost since an earlier night
+        # must fail the manifest reconciliation (docs/guarantees.md)
+        results = [_run_group(context, paths, group) for group in groups]
     finally:
         _release(context)
     results[0].seconds["scope"] = scoping
@@ -149,13 +148,7 @@ def _finish(
     return result
 
 
-def _run_group(
-    context: FileDataContext,
-    warehouse: WarehousePaths,
-    group: str,
-    *,
-    landed_files: list[str] | None = None,
-) -> QualityResult:
+def _run_group(context: FileDataContext, warehouse: WarehousePaths, group: str) -> QualityResult:
     from great_expectations.core.run_identifier import RunIdentifier
 
     started_at = datetime.now(UTC)
@@ -163,7 +156,7 @@ def _run_group(
     checks: list[Check] = []
     specs = list(S.specs_of(group))
     if group == S.LANDED_GROUP:
-        ready, pre = _prepare_landed(warehouse, landed_files)
+        ready, pre = _prepare_landed(warehouse)
     else:
         ready, pre = _prepare_marts(warehouse)
     checks += pre
@@ -212,13 +205,11 @@ def _run_group(
 # Preparing the data
 
 
-def _prepare_landed(
-    warehouse: WarehousePaths, files: list[str] | None = None
-) -> tuple[set[str], list[Check]]:
+def _prepare_landed(warehouse: WarehousePaths) -> tuple[set[str], list[Check]]:
     from video_insights.quality.context import build_landed_db
 
     try:
-        build_landed_db(warehouse, files)
+        build_landed_db(warehouse)
     except Exception as error:
         return set(), [
             Check(

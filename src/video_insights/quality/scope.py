@@ -16,8 +16,8 @@ partitions it took in. The GX checks of an incremental night then run on a *scop
   whose kept copy the build placed on a day outside the scope (an earlier copy wins, and the
   build rebuilds the day of an earlier copy only when the new copy arrives). A landed beacon
   missing from ``int_beacons_deduped`` stays in and fails the reconciliation, as in a full run.
-- the landed checks (``landed_batch``) read the files of the lake partitions the night took in
-  or set aside (all their partitions) and those files' manifest and quarantine rows.
+- the landed checks (``landed_batch``) stay on the whole lake: a landed file lost since an
+  earlier night must fail the manifest reconciliation.
 
 A full build, a missing scope file, or ``scope="all"`` checks everything. docs/guarantees.md
 ("What the checks of a night cover") lists which checks are scoped and why the others are not.
@@ -53,12 +53,6 @@ def write_scope(paths: WarehousePaths, *, full: bool, dbt_vars: dict[str, Any]) 
         "full": full,
         "rebuild_partner_days": [] if full else dbt_vars.get("rebuild_partner_days", []),
         "new_lake_partitions": [] if full else dbt_vars.get("new_lake_partitions", []),
-        "landed_files": []
-        if full
-        else sorted(
-            {sha for _, sha in dbt_vars.get("new_lake_partitions", [])}
-            | {sha for _, sha in dbt_vars.get("set_aside_lake_partitions", [])}
-        ),
     }
     target = scope_path(paths)
     target.parent.mkdir(parents=True, exist_ok=True)
