@@ -6,7 +6,7 @@
 agent and referrer of the inboxes, resolved with landing's own functions (GeoLite2, the
 user-agent rules, the referrer decoder), written as Parquet. The timed part is ``main``: set the
 DuckDB variables, run floor.sql, nothing else. DuckDB gets the memory limit of dbt's profile
-(``VIDEO_INSIGHTS_MEMORY_LIMIT``, default 4GB) and a temp directory to spill to.
+(``VIDEO_INSIGHTS_MEMORY_LIMIT``, default 3GB, as profiles.yml) and a temp directory to spill to.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ SIDE_FEEDS = ("entries", "partners", "users")
 LOOKUPS = ("ip_lookup", "agent_lookup", "referrer_lookup")
 # The same variable and default as profiles.yml's settings for dbt.
 MEMORY_LIMIT_ENV = "VIDEO_INSIGHTS_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "4GB"
+DEFAULT_MEMORY_LIMIT = "3GB"  # the build's default in profiles.yml
 
 
 def inbox_files(inboxes: list[Path], feed: str) -> list[str]:
