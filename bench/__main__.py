@@ -123,7 +123,7 @@ def bench_size(args: argparse.Namespace, beacons_wanted: int, context: dict[str,
     work = args.workdir
     history = data.history_inbox(work, args.history_days, args.history_beacons)
     night = data.night_inbox(work, beacons_wanted)
-    base = data.base_warehouse(work, history)
+    base = data.base_warehouse(work, history, args.history_days)
     run_dir = work / f"runs-{beacons_wanted}"
     run_dir.mkdir(parents=True, exist_ok=True)
     floor_vars = None
@@ -168,21 +168,33 @@ def bench_size(args: argparse.Namespace, beacons_wanted: int, context: dict[str,
 
 
 def bench_incremental(args: argparse.Namespace, context: dict[str, Any]) -> dict:
-    """A night of ``--incremental-beacons`` on 1 day of history vs on 60 days."""
+    """A night of ``--incremental-beacons`` on 1 day of history vs on 60 days.
+
+    The runs alternate (1 day, 60 days, 1 day, ...) so a change in the machine's load during
+    the benchmark weighs on both sides alike.
+    """
     work = args.workdir
-    night = data.night_inbox(work, args.incremental_beacons)
-    totals = {}
-    for days in (1, args.long_history_days):
+    night = data.night_inbox(work, args.incremental_beacons, snapshots=False)
+    history_days = (1, args.long_history_days)
+    bases = {}
+    for days in history_days:
         history = data.history_inbox(work, days, args.history_beacons)
-        base = data.base_warehouse(work, history)
-        run_dir = work / f"incremental-{days}d"
-        print(
-            f"timing a night of {night.beacons:,} beacons on {days} day(s) of history", flush=True
-        )
-        timed = time_night(base, night.path, run_dir, args.runs, None)
-        totals[str(days)] = summarize(timed, night.beacons)
-        if not args.keep:
-            shutil.rmtree(run_dir / "warehouse", ignore_errors=True)
+        bases[days] = data.base_warehouse(work, history, days)
+    timed: dict[int, dict[str, list[StepRun]]] = {}
+    for run in range(args.runs):
+        for days in history_days:
+            print(
+                f"run {run + 1}/{args.runs}: a night of {night.beacons:,} beacons on {days} "
+                "day(s) of history",
+                flush=True,
+            )
+            once = time_night(bases[days], night.path, work / f"incremental-{days}d", 1, None)
+            for name, runs in once.items():
+                timed.setdefault(days, {}).setdefault(name, []).extend(runs)
+    totals = {str(days): summarize(timed[days], night.beacons) for days in history_days}
+    if not args.keep:
+        for days in history_days:
+            shutil.rmtree(work / f"incremental-{days}d" / "warehouse", ignore_errors=True)
     return {
         **context,
         "id": f"{context['date']} incremental",

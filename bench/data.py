@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.steps import run_step
+from bench.steps import cli, run_process, run_step
 
 NIGHT = date(2026, 11, 1)
 PARTNERS = 2
@@ -74,21 +74,47 @@ def history_inbox(work: Path, days: int, beacons_per_day: int) -> Inbox:
     return _simulate(work / f"history-{days}d-{beacons_per_day}", days, beacons_per_day, start, 0.0)
 
 
-def night_inbox(work: Path, beacons: int) -> Inbox:
-    return _simulate(work / f"night-{beacons}", 1, beacons, NIGHT, DUPLICATE_RATE)
+def night_inbox(work: Path, beacons: int, *, snapshots: bool = True) -> Inbox:
+    """The night's inbox. ``snapshots=False`` (the incremental benchmark): without the side
+    feeds' full snapshots, only the day's own side-feed files (the entries renamed that day, the
+    day's usage). The simulator dates its catalog from its first day, so a night simulated on
+    its own carries snapshots whose entries were "created" on other dates than the history's:
+    landed on top of the history they would change hundreds of entries at once, which no real
+    night does (and whose cost then depends on how the two simulations happen to differ)."""
+    if snapshots:
+        return _simulate(work / f"night-{beacons}", 1, beacons, NIGHT, DUPLICATE_RATE)
+    inbox = _simulate(work / f"night-{beacons}-deltas", 1, beacons, NIGHT, DUPLICATE_RATE)
+    for feed in ("partners", "categories", "users", "entries"):
+        for snapshot in inbox.path.glob(f"{feed}/{feed}_s[0-9]*.jsonl*"):
+            snapshot.unlink()
+    return inbox
 
 
-def base_warehouse(work: Path, history: Inbox) -> Path:
-    """The warehouse after the history's nights: landed, built, checked and published once."""
+def base_warehouse(work: Path, history: Inbox, days: int) -> Path:
+    """The warehouse after the history's nights: landed once, then built, checked and published
+    by a backfill of the history's days (one build of the last day would set aside every day
+    older than late_arrival_days: a "60-day" base would hold 8 days)."""
     base = work / f"base-{history.path.name}"
     done = base / ".bench-ready"
     if done.exists():
         return base
     shutil.rmtree(base, ignore_errors=True)
-    last_day = NIGHT - timedelta(days=1)
+    first_day, last_day = NIGHT - timedelta(days=days), NIGHT - timedelta(days=1)
     print(f"preparing the base warehouse {base} (not timed)")
-    for step in ("land", "build", "validate", "publish"):
-        run_step(step, base, inbox=history.path, day=last_day)
+    run_step("land", base, inbox=history.path, day=last_day)
+    run_process(
+        [
+            cli(),
+            "backfill",
+            "--warehouse",
+            str(base),
+            "--from-day",
+            first_day.isoformat(),
+            "--to-day",
+            last_day.isoformat(),
+        ],
+        what="backfill",
+    )
     done.write_text("ok\n")
     return base
 

@@ -1,4 +1,7 @@
 -- The report tables add up to the daily facts of the report playback types (counts are additive).
+-- compares monthly reports with daily facts: on an incremental night, whole rebuilt months
+{{ config(meta={'test_scope': 'month'}) }}
+
 with
 
 facts as (

@@ -2,14 +2,16 @@
     The HIGHLIGHTS metrics per partner and period, computed for the whole period from the viewer
     grain (so a month's unique viewers are not the sum of its days'), for
     var('report_playback_types'). Used by rpt_highlights_daily (period = the local day) and
-    rpt_performance_over_time_monthly (period = the local month): one body for both.
+    rpt_performance_over_time_monthly (period = the local month): one body for both. `rows_filter`:
+    the fact rows an incremental build reads (on_rebuilt_days / on_rebuilt_months).
 -#}
-{% macro highlights_by_period(period_expression, period_column) -%}
+{% macro highlights_by_period(period_expression, period_column, rows_filter='true') -%}
 with
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ rows_filter }}
 ),
 
 aggregated as (

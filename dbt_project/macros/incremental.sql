@@ -11,13 +11,21 @@
     rows. Without the vars (a hand-run `dbt build`, or --full-refresh) every model builds in full.
 -#}
 
-{#- The config of a day-partitioned model: one place for the materialization and strategy. -#}
-{% macro day_partitioned(date_column='report_date') %}
+{#-
+    The config of a day-partitioned model: one place for the materialization and strategy.
+    `grain='month'` (a monthly report keyed by (partner_id, <month>)): a build replaces the months
+    that contain a rebuilt day. `relabel`: the dimension attributes the model copies into its rows
+    (names, levels, allowances), refreshed in place on the days the build does not rebuild (see
+    relabel_rows below); each item is made by relabel_from().
+-#}
+{% macro day_partitioned(date_column='report_date', grain='day', relabel=none) %}
     {{ config(
         materialized='incremental',
         incremental_strategy=day_partition_strategy(),
         unique_key=['partner_id', date_column],
         on_schema_change='fail',
+        partition_grain=grain,
+        relabel=relabel or [],
         **day_partition_engine_config(date_column)
     ) }}
 {% endmacro %}
@@ -34,10 +42,11 @@
 
 
 {#-
-    Delete every rebuilt (partner, day) partition, then insert the model's rows (which hold only
-    rebuilt days). Unlike dbt's delete+insert, a rebuilt day whose new result is empty (its rows
-    moved to another day) is emptied too. Without a rebuild list the model built every day, and
-    every row is replaced.
+    Delete every rebuilt (partner, day) partition (a monthly model: every month holding a rebuilt
+    day), then insert the model's rows (which hold only rebuilt partitions), then refresh the
+    copied dimension attributes of the other partitions (relabel_rows). Unlike dbt's
+    delete+insert, a rebuilt day whose new result is empty (its rows moved to another day) is
+    emptied too. Without a rebuild list the model built every day, and every row is replaced.
 -#}
 {% macro get_incremental_partition_replace_sql(arg_dict) %}
     {%- set target = arg_dict['target_relation'] -%}
@@ -50,11 +59,95 @@
     {%- else %}
     delete from {{ target }}
     where ({{ keys[0] }}, {{ keys[1] }}) in (
-        select partner_id, report_date from {{ rebuild_partner_days() }}
+        select partner_id, {{ partition_of('report_date', config.get('partition_grain', 'day')) }}
+        from {{ rebuild_partner_days() }}
     );
     {%- endif %}
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }};
+    {%- if var('rebuild_partner_days', none) is not none %}
+    {%- for item in config.get('relabel', []) %}
+    {{ relabel_rows(target, item) }};
+    {%- endfor %}
+    {%- endif %}
+{% endmacro %}
+
+
+{#- The partition a day falls in: the day itself, or (grain='month') the first day of its month. -#}
+{% macro partition_of(date_expression, grain='day') %}
+    {%- if grain == 'month' -%}
+        cast(date_trunc('month', {{ date_expression }}) as date)
+    {%- elif grain == 'day' -%}
+        {{ date_expression }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("partition grain must be 'day' or 'month', not " ~ grain) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#-
+    Report tables copy attributes of dimensions that change without any fact changing: an
+    entry's name (the entries feed renames it), a user's name, a category's name, an interactive
+    node's level and name, a hotspot's name and destination (the newest beacons say), a
+    partner's allowances. A full build joins the current dimensions into every row; an
+    incremental build rebuilds only the planned partitions, so the rows of the other partitions
+    get the current attributes here: one UPDATE that joins the (small) dimension to the report
+    and changes only the rows whose copy differs. Cheap: a scan of the report's key columns, no
+    fact is read.
+
+    An item (relabel_from): `dim` (a model the report refs), `keys` ({report column: dimension
+    column}, every report row's key is in the dimension), `columns` ({report column: expression
+    over the dimension's columns}, compared and copied), `derived` ({report column: expression
+    over the report's columns and `dims.<column>`}, set on the same rows: e.g. a rate of a copied
+    allowance).
+-#}
+{% macro relabel_rows(target, item) %}
+    {%- set keys = item['keys'] -%}
+    {%- set columns = item['columns'] -%}
+    {%- set derived = item.get('derived') or {} -%}
+    update {{ target }} as report
+    set
+        {%- for column in columns %}
+        {{ column }} = dims.{{ column }}{{ "," if not loop.last or derived }}
+        {%- endfor %}
+        {%- for column, expression in derived.items() %}
+        {{ column }} = {{ expression }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from (
+        select distinct
+            {%- for report_column, dim_column in keys.items() %}
+            {{ dim_column }} as {{ report_column }},
+            {%- endfor %}
+            {%- for column, expression in columns.items() %}
+            {{ expression }} as {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
+        from {{ ref(item['dim']) }}
+    ) as dims
+    where
+        {%- for report_column in keys %}
+        report.{{ report_column }} = dims.{{ report_column }} and
+        {%- endfor %}
+        (
+            {%- for column in columns %}
+            report.{{ column }} is distinct from dims.{{ column }}{{ " or" if not loop.last }}
+            {%- endfor %}
+        )
+{%- endmacro %}
+
+
+{#- One relabel item of day_partitioned(relabel=[...]) (see relabel_rows). -#}
+{% macro relabel_from(dim, keys, columns, derived=none) %}
+    {{ return({'dim': dim, 'keys': keys, 'columns': columns, 'derived': derived or {}}) }}
+{% endmacro %}
+
+
+{#- The relabel item of a report's entry name (dim_entries; var('unknown_name') if unnamed). -#}
+{% macro relabel_entry_name(entry_column='entry_id', name_column='entry_name') %}
+    {{ return(relabel_from(
+        'dim_entries',
+        {'partner_id': 'partner_id', entry_column: 'entry_id'},
+        {name_column: "coalesce(entry_name, '" ~ var('unknown_name') ~ "')"}
+    )) }}
 {% endmacro %}
 
 
@@ -101,6 +194,22 @@
         {%- set span = var('session_span_days') if widen else 0 -%}
         ({{ partner_column }}, {{ date_column }}) in (
             select partner_id, report_date from {{ rebuild_partner_days(span, span) }}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{% endmacro %}
+
+
+{#-
+    Filter for a day-keyed input of a monthly model (grain='month'): its rows in the months that
+    hold a rebuilt day (every day of those months). True in a full build.
+-#}
+{% macro on_rebuilt_months(partner_column='partner_id', date_column='report_date') %}
+    {%- if builds_partitions() -%}
+        ({{ partner_column }}, {{ partition_of(date_column, 'month') }}) in (
+            select distinct partner_id, {{ partition_of('report_date', 'month') }}
+            from {{ rebuild_partner_days() }}
         )
     {%- else -%}
         true

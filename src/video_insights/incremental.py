@@ -12,10 +12,17 @@ manifest and the lake:
   beacons (a duplicate may move a beacon to an earlier day), are the *touched* days; widened by
   ``session_span_days`` on each side (a play or session that crosses midnight) they are the
   partitions the build rebuilds (dbt var ``rebuild_partner_days``);
-- a new entries file touches the days with beacons of the entries whose duration it changes
-  (the only entries attribute the day-partitioned models use; names, categories, users and usage
-  reach only the report tables and dimensions, which are built in full every night);
-- no state in the build file, or a partner whose time zone changes, means a full build.
+- a new entries file touches the days with beacons of the entries whose duration, categories,
+  creation time or creator it changes (the attributes a fact or a report's figures depend on),
+  and the partner-local days those entries were created on (before and after: the entries added
+  of CATEGORY_HIGHLIGHTS); a new usage file touches the partner-days of its records. The report
+  tables (``rpt_``) are day-partitioned too (monthly ones rebuild the months of the rebuilt
+  days); attributes they only copy (entry, user and category names, node levels, allowances)
+  are refreshed in place on the other days by the strategy (macros/incremental.sql,
+  ``relabel_rows``), so a rename rebuilds nothing;
+- no state in the build file, a partner whose time zone changes, or a categories file that
+  changes the category tree (a new category, or a parent or path that changes) means a full
+  build: the tree decides which entries roll up where, on every day.
 
 docs/guarantees.md, "Incremental nights and late data", says why this equals a full rebuild.
 """
@@ -38,6 +45,7 @@ SIDE_FILES_TABLE = "int_side_feed_files_taken_in"
 BEACONS_TABLE = "int_beacons_deduped"
 PARTNERS_TABLE = "int_partners_latest"
 ENTRIES_TABLE = "int_entries_latest"
+CATEGORIES_TABLE = "int_categories_latest"
 KNOWN_PARTNERS_TABLE = "dim_partners"
 
 Partition = tuple[date, str]  # (UTC day, inbox file sha256)
@@ -170,29 +178,112 @@ def _changed_time_zones(con: Any, paths: WarehousePaths, shas: list[str]) -> lis
     return sorted(int(row[0]) for row in rows if row[0] is not None)
 
 
-def _changed_duration_days(con: Any, paths: WarehousePaths, shas: list[str]) -> set[PartnerDay]:
-    """Partner-days with beacons of entries whose duration (the only entries attribute the
-    day-partitioned models use) differs after the new entries files."""
+# The entries attributes a fact or a report's figures depend on (names are relabelled instead).
+_ENTRY_FIGURE_COLUMNS = {
+    "duration_secs": "cast(duration_secs as double)",
+    "category_ids": "cast(category_ids as varchar[])",
+    "created_at": "cast(created_at as timestamp)",
+    "creator_user_id": "cast(creator_user_id as varchar)",
+}
+
+
+def _timezones(state: set[str]) -> str:
+    """SQL of (partner_id, report_timezone) of the build file (nothing before a partners feed)."""
+    if PARTNERS_TABLE in state:
+        return f"select partner_id, report_timezone from {PARTNERS_TABLE}"
+    return "select null::bigint as partner_id, null::varchar as report_timezone where false"
+
+
+def _changed_entry_days(
+    con: Any, paths: WarehousePaths, shas: list[str], state: set[str], default_timezone: str
+) -> set[PartnerDay]:
+    """Partner-days the new entries files change the figures of: the days with beacons of the
+    entries whose duration (plays' completion) or categories (category rollups, chargeback)
+    change, and the partner-local days, before and after, the entries whose creation time,
+    creator or categories change were created on (entries added, contributors)."""
+    raw = ", ".join(f"{expr} as {name}" for name, expr in _ENTRY_FIGURE_COLUMNS.items())
     new = _side_records(
         paths,
         "entries",
         shas,
-        "cast(partner_id as bigint) as partner_id, cast(entry_id as varchar) as entry_id, "
-        "cast(duration_secs as double) as duration_secs",
+        f"cast(partner_id as bigint) as partner_id, cast(entry_id as varchar) as entry_id, {raw}",
     )
-    rows = con.execute(
-        f"with new as ({new}), "
-        "old as (select partner_id, entry_id, duration_secs, updated_at, landed_at, source_line, "
+    columns = ", ".join(_ENTRY_FIGURE_COLUMNS)
+    con.execute(
+        f"create or replace temp table changed_entries as with new as ({new}), "
+        f"old as (select partner_id, entry_id, {columns}, updated_at, landed_at, source_line, "
         f"source_file_sha256 from {ENTRIES_TABLE}), "
         "after as (select * from (select * from old union all by name select * from new) "
         "qualify row_number() over (partition by partner_id, entry_id "
         f"order by {_NEWEST_FIRST}) = 1), "
-        "changed as (select after.partner_id, after.entry_id from after "
-        "left join old using (partner_id, entry_id) "
-        "where case when after.duration_secs > 0 then after.duration_secs end "
-        "is distinct from case when old.duration_secs > 0 then old.duration_secs end) "
+        "compared as (select after.partner_id, after.entry_id, "
+        "old.created_at as old_created_at, after.created_at as new_created_at, "
+        "case when after.duration_secs > 0 then after.duration_secs end "
+        "is distinct from case when old.duration_secs > 0 then old.duration_secs end "
+        "or after.category_ids is distinct from old.category_ids as changes_plays, "
+        "after.category_ids is distinct from old.category_ids "
+        "or after.created_at is distinct from old.created_at "
+        "or after.creator_user_id is distinct from old.creator_user_id as changes_added "
+        "from after left join old using (partner_id, entry_id)) "
+        "select * from compared where changes_plays or changes_added"
+    )
+    # duration and categories: every day the entry was played
+    rows = con.execute(
         f"select distinct partner_id, report_date from {BEACONS_TABLE} "
-        "where (partner_id, entry_id) in (select partner_id, entry_id from changed)"
+        "where (partner_id, entry_id) in "
+        "(select partner_id, entry_id from changed_entries where changes_plays)"
+    ).fetchall()
+    days = {(int(partner), day) for partner, day in rows}
+    # creation time, creator and categories: the days it was created on, before and after
+    rows = con.execute(
+        "select distinct changed.partner_id, cast(timezone(coalesce(zones.report_timezone, ?), "
+        "timezone('UTC', created.created_at)) as date) "
+        "from changed_entries as changed "
+        "cross join lateral (select unnest([changed.old_created_at, changed.new_created_at]) "
+        "as created_at) as created "
+        f"left join ({_timezones(state)}) as zones on changed.partner_id = zones.partner_id "
+        "where changed.changes_added and created.created_at is not null "
+        "and changed.partner_id is not null",
+        [default_timezone],
+    ).fetchall()
+    days |= {(int(partner), day) for partner, day in rows}
+    return days
+
+
+def _changed_category_tree(con: Any, paths: WarehousePaths, shas: list[str]) -> bool:
+    """Whether the new categories files add a category or change a parent or a path."""
+    new = _side_records(
+        paths,
+        "categories",
+        shas,
+        "cast(partner_id as bigint) as partner_id, cast(category_id as varchar) as category_id, "
+        "cast(parent_id as varchar) as parent_id, cast(full_ids as varchar) as full_ids",
+    )
+    rows = con.execute(
+        f"with new as ({new}), "
+        "old as (select partner_id, category_id, parent_id, full_ids, updated_at, landed_at, "
+        f"source_line, source_file_sha256 from {CATEGORIES_TABLE}), "
+        "after as (select * from (select * from old union all by name select * from new) "
+        "qualify row_number() over (partition by partner_id, category_id "
+        f"order by {_NEWEST_FIRST}) = 1) "
+        "select count(*) from after left join old using (partner_id, category_id) "
+        "where old.category_id is null or after.parent_id is distinct from old.parent_id "
+        "or after.full_ids is distinct from old.full_ids"
+    ).fetchone()
+    return bool(rows and rows[0])
+
+
+def _usage_days(paths: WarehousePaths, con: Any, shas: list[str]) -> set[PartnerDay]:
+    """Partner-days of the records of new usage files (the feed's date is the report day)."""
+    records = _side_records(
+        paths,
+        "usage",
+        shas,
+        "cast(partner_id as bigint) as partner_id, cast(date as date) as usage_date",
+    )
+    rows = con.execute(
+        f"select distinct partner_id, usage_date from ({records}) "
+        "where partner_id is not null and usage_date is not null"
     ).fetchall()
     return {(int(partner), day) for partner, day in rows}
 
@@ -255,17 +346,28 @@ def plan_build(
             new_side = {sha: feed for sha, feed in side_files.items() if sha not in known_side}
             new_partners = sorted(sha for sha, feed in new_side.items() if feed == "partners")
             new_entries = sorted(sha for sha, feed in new_side.items() if feed == "entries")
+            new_categories = sorted(sha for sha, feed in new_side.items() if feed == "categories")
+            new_usage = sorted(sha for sha, feed in new_side.items() if feed == "usage")
             if new_partners and PARTNERS_TABLE in state:
                 moved = _changed_time_zones(con, paths, new_partners)
                 if moved:
                     full_reason = f"time zone of partner(s) {moved} changed"
             elif new_partners:
                 full_reason = "first partners feed"
+            if new_categories and not full_reason:
+                if CATEGORIES_TABLE not in state:
+                    full_reason = "first categories feed"
+                elif _changed_category_tree(con, paths, new_categories):
+                    full_reason = "the category tree changed"
             if new_entries and not full_reason:
                 if ENTRIES_TABLE in state:
-                    side_touched = _changed_duration_days(con, paths, new_entries)
+                    side_touched = _changed_entry_days(
+                        con, paths, new_entries, state, default_timezone
+                    )
                 else:
                     full_reason = "first entries feed"
+            if new_usage and not full_reason:
+                side_touched |= _usage_days(paths, con, new_usage)
 
         # Candidate partitions: the days of each beacon file's range not taken in yet.
         candidates: set[Partition] = set()
@@ -321,12 +423,7 @@ def plan_build(
                 "where (event_date, source_file_sha256) in (select * from new_partitions)",
                 [_day_globs(paths, {day for day, _ in new})],
             )
-            timezones = (
-                f"select partner_id, report_timezone from {PARTNERS_TABLE}"
-                if PARTNERS_TABLE in state
-                else "select null::bigint as partner_id, null::varchar as report_timezone "
-                "where false"
-            )
+            timezones = _timezones(state)
             rows = con.execute(
                 "select distinct new_beacons.partner_id, cast(timezone("
                 "coalesce(zones.report_timezone, ?), "

@@ -205,6 +205,16 @@ def dbt_build(
         _ensure_lake_folders(warehouse)
     results_file = target_path(warehouse, engine) / "run_results.json"
     results_file.unlink(missing_ok=True)  # never read a previous build's results
+    if engine == DEFAULT_ENGINE and select is None:
+        # what the next validate checks: every build of the DuckDB file says what it rebuilt
+        from video_insights.quality.scope import write_scope
+
+        variables = dict(dbt_vars or {})
+        write_scope(
+            warehouse,
+            full=full_refresh or variables.get("rebuild_partner_days") is None,
+            dbt_vars=variables,
+        )
     command = build_command(
         warehouse,
         run_day=run_day,

@@ -1,4 +1,8 @@
 -- The bandwidth mart loses and invents no VIEW beacon second or kilobit.
+-- int_play_beacons is keyed by the play's day, the beacons by their own: on an incremental
+-- night it is read on the rebuilt days widened (macros/test_scope.sql)
+{{ config(meta={'test_scope_widen': ['int_play_beacons']}) }}
+
 with
 
 play_beacons as (

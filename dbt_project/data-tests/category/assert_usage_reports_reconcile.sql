@@ -1,4 +1,7 @@
 -- rpt_usage_monthly equals its marts; the chargeback rows add up to it.
+-- compares monthly reports with daily facts: on an incremental night, whole rebuilt months
+{{ config(meta={'test_scope': 'month'}) }}
+
 with
 
 monthly as (

@@ -1,5 +1,9 @@
 -- Live plays and live minutes of fct_live_session_minutes add up to the live/DVR beacons, and
 -- rpt_live_hourly adds up to the minutes, per partner.
+-- int_play_beacons is keyed by the play's day, the beacons by their own: on an incremental
+-- night it is read on the rebuilt days widened (macros/test_scope.sql)
+{{ config(meta={'test_scope_widen': ['int_play_beacons']}) }}
+
 with
 
 beacons as (

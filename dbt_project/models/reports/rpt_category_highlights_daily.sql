@@ -7,11 +7,17 @@
     that day (fct_entries_added). Every figure is computed for the day from the viewer grain,
     so unique_known_users and unique_videos are exact; over longer ranges use the report command.
 -#}
+{{ day_partitioned(relabel=[
+    relabel_from('dim_categories', {'partner_id': 'partner_id', 'category_id': 'category_id'},
+        {'category_name': "coalesce(category_name, '" ~ var('unknown_name') ~ "')"})
+]) }}
+
 with
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 entry_categories as (
@@ -24,6 +30,7 @@ hierarchy as (
 
 entries_added as (
     select * from {{ ref('fct_entries_added') }}
+    where {{ on_rebuilt_days(widen=false) }}
 ),
 
 categories as (

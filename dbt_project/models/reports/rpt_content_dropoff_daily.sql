@@ -3,11 +3,14 @@
     var('report_playback_types'). The one-total-row form is the sum of the counts over entries
     (every figure here but play_through_ratio is a count).
 -#}
+{{ day_partitioned(relabel=[relabel_entry_name()]) }}
+
 with
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 entries as (

@@ -3,4 +3,6 @@
     default, like Kaltura). Every figure is computed for the day itself from the viewer grain,
     so unique_known_users is exact.
 -#}
-{{ highlights_by_period('report_date', 'report_date') }}
+{{ day_partitioned() }}
+
+{{ highlights_by_period('report_date', 'report_date', on_rebuilt_days(widen=false)) }}

@@ -3,11 +3,21 @@
     var('report_playback_types'): clicks, unique clickers (exact for the day), and the hotspot's
     name, destination and node level.
 -#}
+{{ day_partitioned(relabel=[
+    relabel_from('dim_interactive_hotspots',
+        {'partner_id': 'partner_id', 'root_entry_id': 'root_entry_id', 'node_id': 'node_id', 'hotspot_id': 'hotspot_id'},
+        {'hotspot_name': "coalesce(hotspot_name, '" ~ var('unknown_name') ~ "')", 'destination': 'destination', 'destination_type': 'destination_type'}),
+    relabel_from('dim_interactive_nodes',
+        {'partner_id': 'partner_id', 'root_entry_id': 'root_entry_id', 'node_id': 'node_id'},
+        {'node_name': "coalesce(node_name, '" ~ var('unknown_name') ~ "')", 'node_level': 'node_level'})
+]) }}
+
 with
 
 hotspot_clicks as (
     select * from {{ ref('fct_daily_hotspot_clicks') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 hotspots as (

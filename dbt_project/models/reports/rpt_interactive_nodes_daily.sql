@@ -3,11 +3,19 @@
     var('report_playback_types'): node plays, unique viewers of the node (exact for the day),
     node_avg_completion_rate and the node's name and level.
 -#}
+{{ day_partitioned(relabel=[
+    relabel_entry_name('root_entry_id', 'root_entry_name'),
+    relabel_from('dim_interactive_nodes',
+        {'partner_id': 'partner_id', 'root_entry_id': 'root_entry_id', 'node_id': 'node_id'},
+        {'node_name': "coalesce(node_name, '" ~ var('unknown_name') ~ "')", 'node_level': 'node_level'})
+]) }}
+
 with
 
 node_metrics as (
     select * from {{ ref('fct_daily_interactive_node_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 nodes as (

@@ -4,10 +4,13 @@
     of the distinct sessions sending a VIEW in the minute) and unique viewers, all exact for the
     hour (from fct_live_session_minutes).
 -#}
+{{ day_partitioned(relabel=[relabel_entry_name()]) }}
+
 with
 
 session_minutes as (
     select * from {{ ref('fct_live_session_minutes') }}
+    where {{ on_rebuilt_days(widen=false) }}
 ),
 
 entries as (

@@ -5,11 +5,14 @@
     the rows of a day do not add up to the day's unique viewers). plays_distribution is the row's
     share of the plays of its partner and day.
 -#}
+{{ day_partitioned() }}
+
 with
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 aggregated as (

@@ -4,16 +4,20 @@
     (`video-insights report QOE --dimension device`). Ratios from the day's additive parts
     (fct_daily_qoe_metrics), join-time percentiles from the day's plays (fct_qoe_plays).
 -#}
+{{ day_partitioned() }}
+
 with
 
 daily_qoe_metrics as (
     select * from {{ ref('fct_daily_qoe_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 plays as (
     select * from {{ ref('fct_qoe_plays') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 aggregated as (

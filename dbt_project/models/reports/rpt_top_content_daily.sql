@@ -3,11 +3,14 @@
     engagement_ranking takes its maxima (plays, unique viewers) over the entries of the same
     partner and day: the "same result" of a one-day request.
 -#}
+{{ day_partitioned(relabel=[relabel_entry_name()]) }}
+
 with
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 entries as (

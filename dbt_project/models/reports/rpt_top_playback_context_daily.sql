@@ -4,11 +4,17 @@
     any category page are the context var('unknown_context_value'). Every figure is computed
     for the row itself from the viewer grain (unique_known_users exact per row).
 -#}
+{{ day_partitioned(relabel=[
+    relabel_from('dim_categories', {'partner_id': 'partner_id', 'playback_context': 'category_id'},
+        {'playback_context_name': 'coalesce(category_name, category_id)'})
+]) }}
+
 with
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 categories as (

@@ -5,11 +5,14 @@
     row's share of the plays of its partner and day. Beacons without a referrer host are the
     page var('unknown_context_value').
 -#}
+{{ day_partitioned() }}
+
 with
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 aggregated as (

@@ -5,16 +5,23 @@
     entry in N top-level categories gives each 1 / N; entries in no category go to the
     uncategorized row), so the rows of a partner and month add up to rpt_usage_monthly.
 -#}
+{{ day_partitioned('report_month', grain='month', relabel=[
+    relabel_from('dim_entry_chargeback_categories', {'partner_id': 'partner_id', 'category_id': 'category_id'},
+        {'category_name': 'category_name'})
+]) }}
+
 with
 
 bandwidth as (
     select * from {{ ref('fct_daily_entry_bandwidth') }}
     where playback_type in ({{ quoted_list(var('usage_playback_types')) }})
+        and {{ on_rebuilt_months() }}
 ),
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('usage_playback_types')) }})
+        and {{ on_rebuilt_months() }}
 ),
 
 chargeback as (

@@ -5,20 +5,37 @@
     allowance_used_rate against the partner's monthly allowance. Our rules: storage is a level,
     so the month's value is its largest daily value; transcoding is a flow, summed over the days.
 -#}
+{{ day_partitioned('report_month', grain='month', relabel=[
+    relabel_from('dim_partners', {'partner_id': 'partner_id'},
+        {
+            'bandwidth_allowance_gb': 'bandwidth_allowance_gb',
+            'storage_allowance_gb': 'storage_allowance_gb',
+            'transcoding_allowance_minutes': 'transcoding_allowance_minutes'
+        },
+        {
+            'bandwidth_allowance_used_rate': allowance_used_rate('bandwidth_gb', 'dims.bandwidth_allowance_gb'),
+            'storage_allowance_used_rate': allowance_used_rate('storage_gb', 'dims.storage_allowance_gb'),
+            'transcoding_allowance_used_rate': allowance_used_rate('transcoding_minutes', 'dims.transcoding_allowance_minutes')
+        })
+]) }}
+
 with
 
 bandwidth as (
     select * from {{ ref('fct_daily_entry_bandwidth') }}
     where playback_type in ({{ quoted_list(var('usage_playback_types')) }})
+        and {{ on_rebuilt_months() }}
 ),
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('usage_playback_types')) }})
+        and {{ on_rebuilt_months() }}
 ),
 
 daily_usage as (
     select * from {{ ref('fct_daily_usage') }}
+    where {{ on_rebuilt_months() }}
 ),
 
 partners as (

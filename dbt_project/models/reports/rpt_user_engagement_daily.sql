@@ -6,16 +6,24 @@
     the sum of these rows: the report command computes them from the marts (see
     docs/reports/segments.md).
 -#}
+{{ day_partitioned(relabel=[
+    relabel_entry_name(),
+    relabel_from('dim_users', {'partner_id': 'partner_id', 'user_id': 'user_id'},
+        {'user_name': 'coalesce(full_name, user_id)'})
+]) }}
+
 with
 
 daily_viewer_metrics as (
     select * from {{ ref('fct_daily_entry_viewer_metrics') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 viewer_segments as (
     select * from {{ ref('fct_daily_entry_viewer_segments') }}
     where playback_type in ({{ quoted_list(var('report_playback_types')) }})
+        and {{ on_rebuilt_days(widen=false) }}
 ),
 
 entries as (

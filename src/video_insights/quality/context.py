@@ -209,9 +209,17 @@ def _url_path(path: Path) -> str:
     return quote(str(Path(path).resolve()), safe="/")
 
 
-def open_context(warehouse: WarehousePaths, project_dir: Path = GX_PROJECT_DIR) -> FileDataContext:
+def open_context(
+    warehouse: WarehousePaths,
+    project_dir: Path = GX_PROJECT_DIR,
+    *,
+    marts_db: Path | None = None,
+    lake_dir: Path | None = None,
+) -> FileDataContext:
     """The checked-in file context, with its datasources pointing at ``warehouse``.
 
+    ``marts_db`` / ``lake_dir``: what the marts datasource reads instead of the build DB and the
+    lake (the scoped copies of an incremental night, :mod:`video_insights.quality.scope`).
     Also installs :func:`enable_duckdb_persisted_connection`.
     """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -226,7 +234,11 @@ def open_context(warehouse: WarehousePaths, project_dir: Path = GX_PROJECT_DIR) 
     return gx.get_context(
         mode="file",
         project_root_dir=project_dir,
-        runtime_environment=runtime_variables(warehouse),
+        runtime_environment={
+            **runtime_variables(warehouse),
+            **({"vi_quality_build_db": _url_path(marts_db)} if marts_db else {}),
+            **({"vi_quality_lake_dir": _url_path(lake_dir)} if lake_dir else {}),
+        },
     )
 
 
@@ -234,8 +246,12 @@ def open_context(warehouse: WarehousePaths, project_dir: Path = GX_PROJECT_DIR) 
 # The landed views
 
 
-def build_landed_db(warehouse: WarehousePaths) -> Path:
+def build_landed_db(warehouse: WarehousePaths, files: list[str] | None = None) -> Path:
     """(Re)create ``<warehouse>/tmp/quality/landed.duckdb``: views over the lake's Parquet.
+
+    ``files`` (inbox files by sha256; None: all): the views hold those files' beacons (every
+    partition of theirs, read from the day folders their manifest rows span) and manifest and
+    quarantine rows only. The nightly validate passes None: see docs/guarantees.md.
 
     ``landed_beacons`` (hive-partitioned by ``event_date``, files unioned by column name),
     ``landed_manifest`` and ``landed_quarantine``. A part of the lake without files gets an
@@ -251,25 +267,50 @@ def build_landed_db(warehouse: WarehousePaths) -> Path:
         stale.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
-        _create_view(
-            con, S.LANDED_BEACONS, warehouse.beacons, "*/*.parquet", hive=True, empty=_EMPTY_BEACONS
+        con.execute("set TimeZone = 'UTC'")
+        beacon_files = sorted(warehouse.beacons.glob("*/*.parquet"))
+        manifest_files = sorted(warehouse.manifest.glob("*.parquet"))
+        beacons_where = manifest_where = quarantine_where = ""
+        if files is not None:
+            shas = ", ".join(_sql_text(sha) for sha in sorted(set(files))) or "null"
+            span = (None, None)
+            if manifest_files:
+                span = con.execute(
+                    "select cast(min(min_received_at) as date), "
+                    "cast(max(max_received_at) as date) "
+                    "from read_parquet(?, union_by_name = true) "
+                    f"where file_sha256 in ({shas})",
+                    [[str(file) for file in manifest_files]],
+                ).fetchone() or (None, None)
+            first, last = span
+            beacon_files = [
+                file
+                for file in beacon_files
+                if first is not None
+                and first.isoformat() <= file.parent.name.split("=", 1)[-1] <= last.isoformat()
+            ]
+            beacons_where = f"where source_file_sha256 in ({shas})"
+            manifest_where = f"where file_sha256 in ({shas})"
+            quarantine_where = f"where source_file_sha256 in ({shas})"
+        views = (
+            (S.LANDED_BEACONS, beacon_files, True, _EMPTY_BEACONS, beacons_where),
+            (
+                S.LANDED_MANIFEST,
+                manifest_files,
+                False,
+                _EMPTY_MANIFEST,
+                manifest_where,
+            ),
+            (
+                S.LANDED_QUARANTINE,
+                sorted(warehouse.quarantine.glob("*.parquet")),
+                False,
+                _EMPTY_QUARANTINE,
+                quarantine_where,
+            ),
         )
-        _create_view(
-            con,
-            S.LANDED_MANIFEST,
-            warehouse.manifest,
-            "*.parquet",
-            hive=False,
-            empty=_EMPTY_MANIFEST,
-        )
-        _create_view(
-            con,
-            S.LANDED_QUARANTINE,
-            warehouse.quarantine,
-            "*.parquet",
-            hive=False,
-            empty=_EMPTY_QUARANTINE,
-        )
+        for name, files, hive, empty, where in views:
+            _create_view(con, name, files, hive=hive, empty=empty, where=where)
         con.execute("checkpoint")
     finally:
         con.close()
@@ -294,15 +335,19 @@ _EMPTY_QUARANTINE = (
 )
 
 
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _create_view(
-    con: Any, name: str, directory: Path, pattern: str, *, hive: bool, empty: str
+    con: Any, name: str, files: list[Path], *, hive: bool, empty: str, where: str = ""
 ) -> None:
-    if any(directory.glob(pattern)):
+    if files:
         options = ", hive_partitioning = true" if hive else ""
-        path = str(directory / pattern).replace("'", "''")
+        listed = ", ".join(_sql_text(str(file)) for file in files)
         con.execute(
             f"create view {name} as select * from "
-            f"read_parquet('{path}', union_by_name = true{options})"
+            f"read_parquet([{listed}], union_by_name = true{options}) {where}"
         )
     else:
         columns = [part.strip().split() for part in empty.split(",")]
