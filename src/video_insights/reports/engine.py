@@ -289,7 +289,7 @@ def _fetch(con: Any, sql: str, params: list[Any]) -> tuple[list[str], list[list[
 _ASIDE: ThreadPoolExecutor | None = None
 
 
-def _fetch_aside(con: Any, sql: str, params: list[Any]) -> Future:
+def _fetch_aside(asides: list[Future], con: Any, sql: str, params: list[Any]) -> Future:
     """``_fetch`` on a cursor of its own (a DuckDB connection serves one thread), in a worker
     thread: a request's totals and compared range run while its rows do (DuckDB releases the
     GIL), so a request costs about its longest query rather than the sum of them."""
@@ -308,7 +308,9 @@ def _fetch_aside(con: Any, sql: str, params: list[Any]) -> Future:
         finally:
             cursor.close()
 
-    return _ASIDE.submit(run)
+    future = _ASIDE.submit(run)
+    asides.append(future)
+    return future
 
 
 # Output columns of each report query's SQL text (values are bound, so the text repeats across
@@ -399,6 +401,19 @@ def run_report(
 
 def _answer(con: Any, request: ReportRequest, report: ReportType) -> ReportResult:
     """The report of one checked request over an open connection."""
+    asides: list[Future] = []
+    try:
+        return _compose(con, request, report, asides)
+    finally:
+        # a request that fails (a bad --order, say) must not return while its side queries run:
+        # their cursors belong to `con`, which the caller closes next ("connection is busy")
+        for future in asides:
+            future.exception()
+
+
+def _compose(
+    con: Any, request: ReportRequest, report: ReportType, asides: list[Future]
+) -> ReportResult:
     level, drill_column, drill_ids = _resolve_level(con, request, report)
     drill = (drill_column, drill_ids)
 
@@ -421,9 +436,9 @@ def _answer(con: Any, request: ReportRequest, report: ReportType) -> ReportResul
         )
 
     compare = request.compare_from_day is not None
-    totals_aside = _fetch_aside(con, *query(totals=True))
+    totals_aside = _fetch_aside(asides, con, *query(totals=True))
     compare_totals_aside = (
-        _fetch_aside(con, *query(True, request.compare_from_day, request.compare_to_day))
+        _fetch_aside(asides, con, *query(True, request.compare_from_day, request.compare_to_day))
         if compare
         else None
     )
@@ -439,7 +454,8 @@ def _answer(con: Any, request: ReportRequest, report: ReportType) -> ReportResul
             page_params += [request.limit, (request.page - 1) * request.limit]
         if compare:
             csql, cparams = query(False, request.compare_from_day, request.compare_to_day)
-            compare_aside = _fetch_aside(con, f"select * from ({csql}) order by {order}", cparams)
+            compare_sql = f"select * from ({csql}) order by {order}"
+            compare_aside = _fetch_aside(asides, con, compare_sql, cparams)
         columns, rows = _fetch(con, paged, page_params)
         if columns == probed:
             break
