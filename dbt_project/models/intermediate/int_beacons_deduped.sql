@@ -6,14 +6,17 @@
 
     Incremental (macros/incremental.sql): a night reads only its new lake partitions and merges
     them with the previous state of this table: for a beacon_id already known, the earliest copy
-    wins and copies_landed adds up. The rebuild list holds the days of the new rows and the days
+    wins and copies_landed adds up. New copies and the previous rows are deduplicated in one
+    step: a group by on beacon_id over four narrow columns finds each id's earliest copy, which
+    is joined back. That replaced two window functions that sorted every wide row (the night's
+    copies, then the merge): docs/benchmarks.md has the measurements. The rebuild list holds the days of the new rows and the days
     of the earlier copies of their beacon ids (video_insights.incremental), so a copy that moves
     to another day leaves its old day.
 -#}
 {{ day_partitioned() }}
 with
 
-beacons as (
+beacons as {{ cte_not_materialized() }} (
     select * from {{ ref('stg_kava__beacons') }}
     where {{ on_new_lake_partitions() }}
 ),
@@ -22,24 +25,13 @@ partners as (
     select * from {{ ref('int_partners_latest') }}
 ),
 
-deduplicated as (
-    select
-        *,
-        count(*) over (partition by beacon_id) as copies_landed
-    from beacons
-    qualify row_number() over (
-        partition by beacon_id
-        order by received_at, source_file_sha256, source_line
-    ) = 1
-),
-
 viewers as (
     select
         * except (user_id, playback_type),
         coalesce(nullif(trim(user_id), ''), '{{ var("anonymous_user_id") }}') as user_id,
         coalesce(nullif(lower(trim(playback_type)), ''), '{{ var("default_playback_type") }}') as playback_type,
         nullif(trim(user_id), '') is null as is_anonymous
-    from deduplicated
+    from beacons
 ),
 
 localized as (
@@ -51,7 +43,8 @@ localized as (
         on viewers.partner_id = partners.partner_id
 ),
 
-new_beacons as (
+new_copies as (
+    -- every copy the night landed, one row each (duplicates included)
     select
         beacon_id,
         partner_id,
@@ -68,38 +61,67 @@ new_beacons as (
         * except (
             beacon_id, partner_id, partner_timezone, received_at, event_type, entry_id,
             session_id, event_index, user_id, is_anonymous, playback_type
-        )
+        ),
+        cast(1 as bigint) as copies_landed
     from localized
 ),
-{% if builds_partitions() %}
-previous as (
+
+{% if builds_partitions() -%}
+previous as {{ cte_not_materialized() }} (
     -- the state before this night: the rebuilt days and every earlier copy of a new beacon id
     select * from {{ this }}
     where {{ on_rebuilt_days(widen=false) }}
-        or beacon_id in (select new_beacons.beacon_id from new_beacons)
+        or beacon_id in (select beacons.beacon_id from beacons)
+),
+{%- endif %}
+
+copy_keys as (
+    -- the four narrow columns that decide which copy stays (beacons and previous are read again
+    -- for these columns rather than materialized: a CTE read twice would be)
+    select beacon_id, received_at, source_file_sha256, source_line, cast(1 as bigint) as copies_landed
+    from beacons
+    {%- if builds_partitions() %}
+    union all
+    select beacon_id, received_at, source_file_sha256, source_line, copies_landed
+    from previous
+    {%- endif %}
 ),
 
-merged as (
+first_copies as (
+    -- per beacon id: the copies landed and the earliest one ((file, line) is unique per copy)
     select
-        * replace (cast(sum(copies_landed) over (partition by beacon_id) as bigint) as copies_landed)
-    from (
-        select * from new_beacons
-        union all by name
-        select * from previous
-    )
-    qualify row_number() over (
-        partition by beacon_id
-        order by received_at, source_file_sha256, source_line
-    ) = 1
+        beacon_id,
+        cast(sum(copies_landed) as bigint) as copies_landed,
+        {{ value_at_min(
+            struct_of(['source_file_sha256', 'source_line']),
+            struct_of(['received_at', 'source_file_sha256', 'source_line'])
+        ) }} as first_copy
+    from copy_keys
+    group by beacon_id
+),
+
+candidates as (
+    select * from new_copies
+    {%- if builds_partitions() %}
+    union all by name
+    select * from previous
+    {%- endif %}
+),
+
+deduplicated as (
+    select
+        candidates.* except (copies_landed),
+        first_copies.copies_landed
+    from candidates
+    inner join first_copies
+        on candidates.beacon_id = first_copies.beacon_id
+        and candidates.source_file_sha256 = first_copies.first_copy.source_file_sha256
+        and candidates.source_line = first_copies.first_copy.source_line
 ),
 
 final as (
-    select * from merged
+    select * from deduplicated
     where {{ on_rebuilt_days(widen=false) }}
 )
-{% else %}
-final as (
-    select * from new_beacons
-)
-{% endif %}
+
 select * from final

@@ -35,13 +35,25 @@ beacons as (
 ),
 
 sequenced as (
+    -- one pass in the session's order: everything below needs only this order (docs/benchmarks.md)
     select
         *,
-        lag(event_index) over (
-            partition by partner_id, entry_id, session_id
-            order by {{ beacon_order() }}
-        ) as previous_event_index
-    from beacons
+        lag(event_index) over session_order as previous_event_index,
+        row_number() over session_order as session_beacon_number,
+        {{ lag_ignore_nulls('play_time_counter') }} over session_order as previous_play_time_counter
+    from (
+        select
+            *,
+            case
+                when event_type = {{ event_code('PLAY') }} then coalesce(play_time_sum, 0.0)
+                else play_time_sum
+            end as play_time_counter
+        from beacons
+    ) as countered
+    window session_order as (
+        partition by partner_id, entry_id, session_id
+        order by {{ beacon_order() }}
+    )
 ),
 
 run_starts as (
@@ -53,48 +65,39 @@ run_starts as (
     from sequenced
 ),
 
-runs as (
+assigned as (
+    -- a beacon's run starts at the last run-starting beacon at or before it in the session's
+    -- order; session_beacon_number (unique) leads the struct, so the running max is that beacon
     select
         *,
-        sum(case when starts_run then 1 else 0 end) over (
+        max(
+            case
+                when starts_run then {{ struct_of([
+                    'session_beacon_number', 'event_type', 'beacon_id', 'report_date',
+                    'user_id', 'playback_type'
+                ]) }}
+            end
+        ) over (
             partition by partner_id, entry_id, session_id
             order by {{ beacon_order() }}
             rows between unbounded preceding and current row
-        ) as run_number
+        ) as run_start
     from run_starts
 ),
 
-assigned as (
-    -- each run has exactly one starting row; when it is a PLAY, its attributes are the play's
-    select
-        *,
-        max(case when starts_run and event_type = {{ event_code('PLAY') }} then beacon_id end)
-            over run_window as play_id,
-        max(case when starts_run then report_date end) over run_window as play_report_date,
-        max(case when starts_run then user_id end) over run_window as play_user_id,
-        max(case when starts_run then playback_type end) over run_window as play_playback_type
-    from runs
-    window run_window as (partition by partner_id, entry_id, session_id, run_number)
-),
-
-play_beacons as (
-    select
-        *,
-        case
-            when event_type = {{ event_code('PLAY') }} then coalesce(play_time_sum, 0.0)
-            else play_time_sum
-        end as play_time_counter
-    from assigned
-    where play_id is not null
-),
-
 increments as (
+    -- a play's beacons are consecutive in the session's order and its PLAY beacon always has a
+    -- counter, so the previous counter in the session is the previous one in the play
     select
         *,
-        row_number() over play_order as beacon_number,
-        {{ lag_ignore_nulls('play_time_counter') }} over play_order as previous_play_time_counter
-    from play_beacons
-    window play_order as (partition by play_id order by {{ beacon_order() }})
+        run_start.beacon_id as play_id,
+        session_beacon_number - run_start.session_beacon_number + 1 as beacon_number,
+        run_start.report_date as play_report_date,
+        run_start.user_id as play_user_id,
+        run_start.playback_type as play_playback_type,
+        case when starts_run then null else previous_play_time_counter end as previous_counter
+    from assigned
+    where run_start.event_type = {{ event_code('PLAY') }}
 ),
 
 final as (
@@ -115,9 +118,9 @@ final as (
         case when playback_speed > 0 then playback_speed else 1.0 end as playback_speed,
         play_time_sum,
         case
-            when play_time_counter is null or previous_play_time_counter is null then 0.0
-            when play_time_counter >= previous_play_time_counter
-                then play_time_counter - previous_play_time_counter
+            when play_time_counter is null or previous_counter is null then 0.0
+            when play_time_counter >= previous_counter
+                then play_time_counter - previous_counter
             else play_time_counter
         end as play_time_added
     from increments
