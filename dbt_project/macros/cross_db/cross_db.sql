@@ -254,19 +254,3 @@
     not materialized
 {%- endmacro %}
 
-
-{#-
-    A CTE that more than one later CTE reads: DuckDB otherwise materializes it (every wide row
-    written to a temporary buffer, 7 s of int_beacons_deduped's 13 s at 2.9M beacons) where
-    running it twice with only the needed columns is cheaper. Spark never materializes a CTE.
--#}
-{% macro cte_not_materialized() -%}
-    {{ return(adapter.dispatch('cte_not_materialized', 'video_insights')()) }}
-{%- endmacro %}
-
-{% macro duckdb__cte_not_materialized() -%}
-    not materialized
-{%- endmacro %}
-
-{% macro spark__cte_not_materialized() -%}
-{%- endmacro %}

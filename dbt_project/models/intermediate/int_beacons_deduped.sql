@@ -16,7 +16,7 @@
 {{ day_partitioned() }}
 with
 
-beacons as {{ cte_not_materialized() }} (
+beacons as {{ not_materialized() }} (
     select * from {{ ref('stg_kava__beacons') }}
     where {{ on_new_lake_partitions() }}
 ),
@@ -67,7 +67,7 @@ new_copies as (
 ),
 
 {% if builds_partitions() -%}
-previous as {{ cte_not_materialized() }} (
+previous as {{ not_materialized() }} (
     -- the state before this night: the rebuilt days and every earlier copy of a new beacon id
     select * from {{ this }}
     where {{ on_rebuilt_days(widen=false) }}
