@@ -13,7 +13,7 @@
 {{ day_partitioned() }}
 with
 
-beacons as (
+beacons as {{ not_materialized() }} (
     select
         beacon_id,
         partner_id,
@@ -34,6 +34,66 @@ beacons as (
     where {{ on_rebuilt_days() }}
 ),
 
+sessions as (
+    select
+        partner_id,
+        entry_id,
+        session_id
+    from beacons
+    group by all
+),
+
+numbered_sessions as (
+    select
+        *,
+        row_number() over (order by partner_id, entry_id, session_id) as session_number
+    from sessions
+),
+
+files as (
+    select source_file_sha256
+    from beacons
+    group by all
+),
+
+numbered_files as (
+    select
+        *,
+        row_number() over (order by source_file_sha256) as file_number
+    from files
+),
+
+keyed_beacons as (
+    -- the sorts below carry small integers for the session (73-character ids) and the file
+    -- (64-character sha256, numbered in sha256 order, so the beacon order is unchanged)
+    select
+        numbered_sessions.session_number,
+        numbered_files.file_number,
+        beacons.beacon_id,
+        beacons.event_index,
+        beacons.event_type,
+        beacons.received_at,
+        beacons.report_date,
+        beacons.user_id,
+        beacons.playback_type,
+        beacons.position,
+        beacons.play_time_sum,
+        beacons.playback_speed,
+        beacons.source_line,
+        case
+            when beacons.event_type = {{ event_code('PLAY') }} then coalesce(beacons.play_time_sum, 0.0)
+            else beacons.play_time_sum
+        end as play_time_counter
+    from beacons
+    inner join numbered_sessions
+        on beacons.partner_id is not distinct from numbered_sessions.partner_id
+        and beacons.entry_id is not distinct from numbered_sessions.entry_id
+        and beacons.session_id is not distinct from numbered_sessions.session_id
+    inner join numbered_files
+        -- null-safe: the file of a hand-inserted beacon may be unknown (tests); still one number
+        on beacons.source_file_sha256 is not distinct from numbered_files.source_file_sha256
+),
+
 sequenced as (
     -- one pass in the session's order: everything below needs only this order (docs/benchmarks.md)
     select
@@ -41,18 +101,10 @@ sequenced as (
         lag(event_index) over session_order as previous_event_index,
         row_number() over session_order as session_beacon_number,
         {{ lag_ignore_nulls('play_time_counter') }} over session_order as previous_play_time_counter
-    from (
-        select
-            *,
-            case
-                when event_type = {{ event_code('PLAY') }} then coalesce(play_time_sum, 0.0)
-                else play_time_sum
-            end as play_time_counter
-        from beacons
-    ) as countered
+    from keyed_beacons
     window session_order as (
-        partition by partner_id, entry_id, session_id
-        order by {{ beacon_order() }}
+        partition by session_number
+        order by {{ beacon_order(file_column='file_number') }}
     )
 ),
 
@@ -78,8 +130,8 @@ assigned as (
                 ]) }}
             end
         ) over (
-            partition by partner_id, entry_id, session_id
-            order by {{ beacon_order() }}
+            partition by session_number
+            order by {{ beacon_order(file_column='file_number') }}
             rows between unbounded preceding and current row
         ) as run_start
     from run_starts
@@ -102,28 +154,30 @@ increments as (
 
 final as (
     select
-        play_id,
-        beacon_id,
-        beacon_number,
-        partner_id,
-        entry_id,
-        session_id,
-        play_report_date as report_date,
-        play_user_id as user_id,
-        play_playback_type as playback_type,
-        received_at,
-        event_index,
-        event_type,
-        position,
-        case when playback_speed > 0 then playback_speed else 1.0 end as playback_speed,
-        play_time_sum,
+        increments.play_id,
+        increments.beacon_id,
+        increments.beacon_number,
+        numbered_sessions.partner_id,
+        numbered_sessions.entry_id,
+        numbered_sessions.session_id,
+        increments.play_report_date as report_date,
+        increments.play_user_id as user_id,
+        increments.play_playback_type as playback_type,
+        increments.received_at,
+        increments.event_index,
+        increments.event_type,
+        increments.position,
+        case when increments.playback_speed > 0 then increments.playback_speed else 1.0 end as playback_speed,
+        increments.play_time_sum,
         case
-            when play_time_counter is null or previous_counter is null then 0.0
-            when play_time_counter >= previous_counter
-                then play_time_counter - previous_counter
-            else play_time_counter
+            when increments.play_time_counter is null or increments.previous_counter is null then 0.0
+            when increments.play_time_counter >= increments.previous_counter
+                then increments.play_time_counter - increments.previous_counter
+            else increments.play_time_counter
         end as play_time_added
     from increments
+    inner join numbered_sessions
+        on increments.session_number = numbered_sessions.session_number
 )
 
 select * from final
