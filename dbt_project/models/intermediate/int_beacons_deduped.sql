@@ -7,11 +7,12 @@
     Incremental (macros/incremental.sql): a night reads only its new lake partitions and merges
     them with the previous state of this table: for a beacon_id already known, the earliest copy
     wins and copies_landed adds up. New copies and the previous rows are deduplicated in one
-    step: a group by on beacon_id over four narrow columns finds each id's earliest copy, which
-    is joined back. That replaced two window functions that sorted every wide row (the night's
-    copies, then the merge): docs/benchmarks.md has the measurements. The rebuild list holds the days of the new rows and the days
-    of the earlier copies of their beacon ids (video_insights.incremental), so a copy that moves
-    to another day leaves its old day.
+    step: a group by on beacon_id over four narrow columns finds the ids with more than one row
+    and, for those only, the earliest copy, which is joined back. That replaced two window
+    functions that sorted every wide row (the night's copies, then the merge):
+    docs/benchmarks.md has the measurements. The rebuild list holds the days of the new rows
+    and the days of the earlier copies of their beacon ids (video_insights.incremental), so a
+    copy that moves to another day leaves its old day.
 -#}
 {{ day_partitioned() }}
 with
@@ -75,7 +76,7 @@ previous as {{ not_materialized() }} (
 ),
 {%- endif %}
 
-copy_keys as (
+copy_keys as {{ not_materialized() }} (
     -- the four narrow columns that decide which copy stays (beacons and previous are read again
     -- for these columns rather than materialized: a CTE read twice would be)
     select beacon_id, received_at, source_file_sha256, source_line, cast(1 as bigint) as copies_landed
@@ -87,8 +88,18 @@ copy_keys as (
     {%- endif %}
 ),
 
+repeated_ids as (
+    -- the ids with more than one row to merge: duplicates and beacons seen on an earlier night,
+    -- about 1% of a night. Only these go through the join below as its (small) build side, so a
+    -- big night's wide rows stream through it instead of spilling (docs/benchmarks.md, 50M)
+    select beacon_id
+    from copy_keys
+    group by beacon_id
+    having count(*) > 1
+),
+
 first_copies as (
-    -- per beacon id: the copies landed and the earliest one ((file, line) is unique per copy)
+    -- per repeated id: the copies landed and the earliest one ((file, line) is unique per copy)
     select
         beacon_id,
         cast(sum(copies_landed) as bigint) as copies_landed,
@@ -97,6 +108,7 @@ first_copies as (
             struct_of(['received_at', 'source_file_sha256', 'source_line'])
         ) }} as first_copy
     from copy_keys
+    where beacon_id in (select repeated_ids.beacon_id from repeated_ids)
     group by beacon_id
 ),
 
@@ -109,14 +121,18 @@ candidates as (
 ),
 
 deduplicated as (
+    -- an id with one row keeps it (and its copies_landed); a repeated id keeps its earliest copy
     select
         candidates.* except (copies_landed),
-        first_copies.copies_landed
+        coalesce(first_copies.copies_landed, candidates.copies_landed) as copies_landed
     from candidates
-    inner join first_copies
+    left join first_copies
         on candidates.beacon_id = first_copies.beacon_id
-        and candidates.source_file_sha256 = first_copies.first_copy.source_file_sha256
-        and candidates.source_line = first_copies.first_copy.source_line
+    where first_copies.beacon_id is null
+        or (
+            candidates.source_file_sha256 = first_copies.first_copy.source_file_sha256
+            and candidates.source_line = first_copies.first_copy.source_line
+        )
 ),
 
 final as (
