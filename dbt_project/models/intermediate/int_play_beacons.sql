@@ -34,33 +34,12 @@ beacons as {{ not_materialized() }} (
     where {{ on_rebuilt_days() }}
 ),
 
-sessions as (
-    select
-        partner_id,
-        entry_id,
-        session_id
-    from beacons
-    group by all
-),
-
 numbered_sessions as (
-    select
-        *,
-        row_number() over (order by partner_id, entry_id, session_id) as session_number
-    from sessions
-),
-
-files as (
-    select source_file_sha256
-    from beacons
-    group by all
+    {{ numbered_values('beacons', ['partner_id', 'entry_id', 'session_id'], 'session_number') }}
 ),
 
 numbered_files as (
-    select
-        *,
-        row_number() over (order by source_file_sha256) as file_number
-    from files
+    {{ numbered_values('beacons', ['source_file_sha256'], 'file_number') }}
 ),
 
 keyed_beacons as (
