@@ -253,4 +253,3 @@
 {% macro duckdb__not_materialized() -%}
     not materialized
 {%- endmacro %}
-
