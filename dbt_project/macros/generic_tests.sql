@@ -32,3 +32,33 @@
     from {{ model }}
     where not coalesce(({{ expression }}), false)
 {% endtest %}
+
+
+{#-
+    None of the columns holds a NULL, checked in one scan: one test per model instead of one per
+    column (dbt runs each test as a query of its own; a model's primary key keeps its column-level
+    not_null beside unique). Fails with one row per column that has NULLs, and how many.
+-#}
+{% test not_null_columns(model, column_names) %}
+    with null_counts as (
+        select
+            {%- for column in column_names %}
+            sum(case when {{ column }} is null then 1 else 0 end) as null_rows_{{ loop.index }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
+        from {{ model }}
+    ),
+
+    final as (
+        {%- for column in column_names %}
+        select '{{ column }}' as column_name, null_rows_{{ loop.index }} as null_rows
+        from null_counts
+        where null_rows_{{ loop.index }} > 0
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    )
+
+    select * from final
+{% endtest %}

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
@@ -20,6 +22,7 @@ from video_insights.transform import (
     _read_run_results,
     build_command,
     build_env,
+    dbt_build,
 )
 
 DBT = PROJECT_ROOT / "dbt_project"
@@ -270,3 +273,35 @@ def test_failed_nodes_are_named_in_the_error(tmp_path):
     assert "test unique_fct_plays_play_id: Got 2 results" in message
     assert "Traceback" not in message
     assert isinstance(TransformError(message, result), RuntimeError)
+
+
+def test_not_null_columns_names_each_column_with_nulls(examples_build, tmp_path):
+    """The model-level not_null_columns test (one scan for all of a model's non-key columns)
+    fails with one row per column holding NULLs, and how many; a clean column adds no row."""
+    paths = WarehousePaths.at(tmp_path / "warehouse")
+    paths.build_db.parent.mkdir(parents=True)
+    shutil.copyfile(examples_build.paths.build_db, paths.build_db)
+    with duckdb.connect(str(paths.build_db)) as con:
+        play_ids = [
+            row[0] for row in con.execute("select play_id from fct_qoe_plays order by 1").fetchall()
+        ]
+        assert len(play_ids) >= 2
+        # hand-made: 1 NULL country, 2 NULL regions; every other column stays clean
+        con.execute("update fct_qoe_plays set country = null where play_id = ?", [play_ids[0]])
+        con.execute("update fct_qoe_plays set region = null where play_id in (?, ?)", play_ids[:2])
+    with pytest.raises(TransformError) as failed:
+        dbt_build(paths, command_name="test", select="fct_qoe_plays,test_name:not_null_columns")
+    result = failed.value.result
+    assert result is not None and result.tests_failed == 1
+    (node,) = [node for node in result.nodes if node.status == "fail"]
+    assert node.name.startswith("not_null_columns_fct_qoe_plays")
+    assert node.failures == 2
+    (compiled,) = [
+        item["compiled_code"]
+        for item in json.loads((Path(result.target_path) / "run_results.json").read_text())[
+            "results"
+        ]
+        if item["unique_id"] == node.unique_id
+    ]
+    with duckdb.connect(str(paths.build_db), read_only=True) as con:
+        assert sorted(con.execute(compiled).fetchall()) == [("country", 1), ("region", 2)]
