@@ -13,7 +13,7 @@
       day lists it in `config(meta={'test_scope_widen': [...]})`: it reads that model on the
       rebuilt days widened by var('session_span_days') on each side, so the beacons of the
       rebuilt days find their play whichever day it started (the join drops the rest).
-    - generic tests (yml: not_null, accepted_range, expression_is_true, relationships'
+    - generic tests (yml: not_null, not_null_columns, accepted_range, expression_is_true, relationships'
       child side): through `get_where_subquery`, on the rebuilt partitions. Uniqueness tests
       (unique, unique_combination) stay global: a key repeated across a rebuilt and an old
       partition is exactly what they must catch, and they are a hash aggregate over the keys.
