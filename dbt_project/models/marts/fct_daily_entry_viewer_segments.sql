@@ -7,7 +7,8 @@
     same number of times that day, [first_segment, last_segment] with count_viewers, instead of a
     row per segment. A play watched straight through is one row, not tens; each rewind adds a
     few. The runs come from a sweep over the intervals' segment ranges (+1 where a range starts,
-    -1 after it ends), so no interval is expanded to its segments. Only segments viewed at least
+    -1 after it ends), so no interval is expanded to its segments; the sweep runs on a number per
+    viewer key, not on the 15 key columns. Only segments viewed at least
     once have a row.
 
     Additive: the views of segment s over any range and filter are the sum of count_viewers over
@@ -32,39 +33,70 @@ plays as (
     where {{ on_rebuilt_days() }}
 ),
 
-intervals_in_context as (
-    select
+play_viewers as (
+    -- the viewer key of each play's intervals (one row per play): 15 columns, most of them text
+    select distinct
+        watched_intervals.play_id,
         watched_intervals.partner_id,
         watched_intervals.report_date,
         watched_intervals.entry_id,
         watched_intervals.user_id,
         watched_intervals.playback_type,
-        {{ context_values('plays') }},
-        watched_intervals.first_segment,
-        watched_intervals.last_segment
+        {{ context_values('plays') }}
     from watched_intervals
     inner join plays
         on watched_intervals.play_id = plays.play_id
 ),
 
+numbered_play_viewers as (
+    -- one small number per viewer key, so the sweep below sorts and partitions narrow rows
+    -- (at 45M beacons: 25.7M intervals; the sweep over the wide keys ran out of memory)
+    select
+        *,
+        dense_rank() over (order by {{ viewer_key | join(', ') }}) as viewer_number
+    from play_viewers
+),
+
+viewers as (
+    select distinct
+        viewer_number,
+        {{ viewer_key | join(', ') }}
+    from numbered_play_viewers
+),
+
+viewer_ranges as (
+    select
+        numbered_play_viewers.viewer_number,
+        watched_intervals.first_segment,
+        watched_intervals.last_segment
+    from watched_intervals
+    inner join numbered_play_viewers
+        on watched_intervals.play_id = numbered_play_viewers.play_id
+        and watched_intervals.partner_id is not distinct from numbered_play_viewers.partner_id
+        and watched_intervals.report_date is not distinct from numbered_play_viewers.report_date
+        and watched_intervals.entry_id is not distinct from numbered_play_viewers.entry_id
+        and watched_intervals.user_id is not distinct from numbered_play_viewers.user_id
+        and watched_intervals.playback_type is not distinct from numbered_play_viewers.playback_type
+),
+
 range_edges as (
     select
-        {{ viewer_key | join(', ') }},
+        viewer_number,
         first_segment as segment,
         1 as viewers_change
-    from intervals_in_context
+    from viewer_ranges
     union all
     select
-        {{ viewer_key | join(', ') }},
+        viewer_number,
         last_segment + 1 as segment,
         -1 as viewers_change
-    from intervals_in_context
+    from viewer_ranges
 ),
 
 net_changes as (
     -- edges that cancel out (one range ends where the next starts) change nothing
     select
-        {{ viewer_key | join(', ') }},
+        viewer_number,
         segment,
         sum(viewers_change) as viewers_change
     from range_edges
@@ -76,12 +108,12 @@ running_views as (
     select
         *,
         sum(viewers_change) over (
-            partition by {{ viewer_key | join(', ') }}
+            partition by viewer_number
             order by segment
             rows between unbounded preceding and current row
         ) as count_viewers,
         lead(segment) over (
-            partition by {{ viewer_key | join(', ') }}
+            partition by viewer_number
             order by segment
         ) as next_change_segment
     from net_changes
@@ -89,12 +121,14 @@ running_views as (
 
 final as (
     select
-        {{ viewer_key | join(', ') }},
-        cast(segment as bigint) as first_segment,
-        cast(next_change_segment - 1 as bigint) as last_segment,
-        cast(count_viewers as bigint) as count_viewers
+        {% for column in viewer_key %}viewers.{{ column }}, {% endfor %}
+        cast(running_views.segment as bigint) as first_segment,
+        cast(running_views.next_change_segment - 1 as bigint) as last_segment,
+        cast(running_views.count_viewers as bigint) as count_viewers
     from running_views
-    where count_viewers > 0
+    inner join viewers
+        on running_views.viewer_number = viewers.viewer_number
+    where running_views.count_viewers > 0
 )
 
 select * from final
