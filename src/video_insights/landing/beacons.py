@@ -177,9 +177,7 @@ def stage_beacons(
     ip_ids: dict[str | None, int] = {}
     ua_ids: dict[str | None, int] = {}
     ref_ids: dict[str, int] = {}
-    loads, dumps = orjson.loads, orjson.dumps
-    # a copy of a keyed hasher skips hashing the key block again (~0.6 us a beacon, measured)
-    keyed = hashlib.blake2b(digest_size=16, key=key)
+    loads, dumps, blake2b = orjson.loads, orjson.dumps, hashlib.blake2b
     sort_keys, newline = orjson.OPT_SORT_KEYS, orjson.OPT_APPEND_NEWLINE
     check_fields, check_received = checker.fields, checker.received
     line_number = blank = 0
@@ -198,9 +196,9 @@ def stage_beacons(
                     load_object(line)  # raises the "not a JSON object" verdict
                 raw_received = obj.pop("receivedAt", MISSING)
                 # beacon_id: the raw object without receivedAt (ipAddress/userAgent included)
-                hasher = keyed.copy()
-                hasher.update(dumps(obj, option=sort_keys))
-                beacon_id = hasher.hexdigest()
+                beacon_id = blake2b(
+                    dumps(obj, option=sort_keys), digest_size=16, key=key
+                ).hexdigest()
                 ip = obj.pop(IP_ADDRESS, None)
                 ua = obj.pop(USER_AGENT, None)
                 extra = check_fields(obj)
