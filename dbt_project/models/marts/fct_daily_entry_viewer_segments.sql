@@ -8,8 +8,7 @@
     row per segment. A play watched straight through is one row, not tens; each rewind adds a
     few. The runs come from a sweep over the intervals' segment ranges (+1 where a range starts,
     -1 after it ends), so no interval is expanded to its segments; the sweep runs on a number per
-    viewer key, not on the 15 key columns. Only segments viewed at least
-    once have a row.
+    viewer key, not on the 15 key columns. Only segments viewed at least once have a row.
 
     Additive: the views of segment s over any range and filter are the sum of count_viewers over
     the rows with first_segment <= s <= last_segment; unique viewers of s are the distinct
@@ -34,7 +33,7 @@ plays as (
 ),
 
 play_viewers as (
-    -- the viewer key of each play's intervals (one row per play): 15 columns, most of them text
+    -- the viewer key of each play's intervals (a play has one): 15 columns, most of them text
     select distinct
         watched_intervals.play_id,
         watched_intervals.partner_id,

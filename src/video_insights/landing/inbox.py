@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from video_insights.contract import BEACONS_DIR, SIDE_FEED_FIELDS
+
 # ISA-L's inflate (python-isal) is zlib's API at about twice zlib's speed on beacon files
 # (docs/benchmarks.md); plain zlib where no isal wheel exists.
 try:
     from isal import isal_zlib as inflate
 except ImportError:  # pragma: no cover - every platform we test has the wheel
     inflate = zlib  # type: ignore[assignment]
-
-from video_insights.contract import BEACONS_DIR, SIDE_FEED_FIELDS
 
 SUFFIXES = (".jsonl", ".jsonl.gz")
 READ_SIZE = 256 * 1024  # compressed bytes per read (a few MB of text)
