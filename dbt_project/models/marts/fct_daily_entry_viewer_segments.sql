@@ -49,7 +49,9 @@ play_viewers as (
 
 numbered_play_viewers as (
     -- one small number per viewer key, so the sweep below sorts and partitions narrow rows
-    -- (at 45M beacons: 25.7M intervals; the sweep over the wide keys ran out of memory)
+    -- (at 45M beacons: 25.7M intervals; the sweep over the wide keys ran out of memory).
+    -- A dense_rank on the play rows, not numbered_values(): that numbers the distinct keys and
+    -- would need a join back to the plays on all 15 columns
     select
         *,
         dense_rank() over (order by {{ viewer_key | join(', ') }}) as viewer_number
